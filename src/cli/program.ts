@@ -1,0 +1,18 @@
+import { Command } from "commander";
+import { SCHEMA_VERSION } from "../data/migrations.ts";
+
+/** The `megaretail` command with every sub-command registered (one file per command in src/cli). */
+export function createProgram(version: string): Command {
+  const program = new Command("megaretail")
+    .description(
+      "Demand forecasting for a grocery chain: six quantiles per (date, store, product), 28 days ahead.",
+    )
+    .version(`${version} (warehouse schema ${SCHEMA_VERSION})`)
+    .showHelpAfterError("(run with --help for usage)")
+    .configureHelp({ sortSubcommands: false });
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Each command file exports a `register(program)`; they are listed here in the order --help shows them. */
+const COMMANDS: ((program: Command) => void)[] = [];

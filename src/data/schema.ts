@@ -1,0 +1,553 @@
+/**
+ * The warehouse's tables, as data: every column's type, unit, meaning and nullability, plus the checks
+ * ingest applies (ranges, known ids). DDL (migrations), validation and docs/data-model.md are all
+ * generated from this one description, so they cannot disagree.
+ */
+export type ColumnType = "DATE" | "TIMESTAMP" | "VARCHAR" | "DOUBLE" | "INTEGER" | "BOOLEAN";
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** May the value be missing? Required (non-null) columns are quarantined when empty. */
+  nullable: boolean;
+  unit?: string;
+  description: string;
+  /** Inclusive lower bound for numbers. */
+  min?: number;
+  /** Inclusive upper bound for numbers. */
+  max?: number;
+  /** The value must exist as `ref.table.ref.column` (e.g. a known store id). */
+  ref?: { table: string; column: string };
+  /** Allowed values for a VARCHAR. */
+  values?: readonly string[];
+}
+
+export interface TableSpec {
+  name: string;
+  /** "source": loaded by `megaretail ingest`; "derived": written by ETL; "system": bookkeeping. */
+  kind: "source" | "derived" | "system";
+  description: string;
+  columns: ColumnSpec[];
+  /** The natural key: one row per key. Re-ingesting a key replaces the row. */
+  key: string[];
+}
+
+const date = (description = "Calendar day (UTC)."): ColumnSpec => ({
+  name: "date",
+  type: "DATE",
+  nullable: false,
+  description,
+});
+const storeRef = (nullable = false): ColumnSpec => ({
+  name: "store_id",
+  type: "VARCHAR",
+  nullable,
+  description: "Store id; must exist in `stores`.",
+  ref: { table: "stores", column: "store_id" },
+});
+const productRef = (nullable = false): ColumnSpec => ({
+  name: "product_id",
+  type: "VARCHAR",
+  nullable,
+  description: "Product id; must exist in `products`.",
+  ref: { table: "products", column: "product_id" },
+});
+const money = (name: string, description: string, nullable = false): ColumnSpec => ({
+  name,
+  type: "DOUBLE",
+  nullable,
+  unit: "currency",
+  min: 0,
+  description,
+});
+
+/** Every table, in dependency order (referenced tables first). */
+export const TABLES: TableSpec[] = [
+  {
+    name: "dcs",
+    kind: "source",
+    description: "Distribution centres. Each store is supplied by one DC; work is partitioned by DC.",
+    key: ["dc_id"],
+    columns: [
+      { name: "dc_id", type: "VARCHAR", nullable: false, description: "Distribution centre id." },
+      { name: "name", type: "VARCHAR", nullable: true, description: "Display name." },
+      { name: "region", type: "VARCHAR", nullable: true, description: "Region the DC serves." },
+    ],
+  },
+  {
+    name: "stores",
+    kind: "source",
+    description: "Store metadata.",
+    key: ["store_id"],
+    columns: [
+      { name: "store_id", type: "VARCHAR", nullable: false, description: "Store id." },
+      {
+        name: "dc_id",
+        type: "VARCHAR",
+        nullable: true,
+        description: "Supplying distribution centre (null where unknown, e.g. M5).",
+        ref: { table: "dcs", column: "dc_id" },
+      },
+      { name: "city", type: "VARCHAR", nullable: true, description: "City." },
+      {
+        name: "region",
+        type: "VARCHAR",
+        nullable: true,
+        description: "Region or state; joins weather and regional calendar events.",
+      },
+      {
+        name: "latitude",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "degrees",
+        min: -90,
+        max: 90,
+        description: "Latitude.",
+      },
+      {
+        name: "longitude",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "degrees",
+        min: -180,
+        max: 180,
+        description: "Longitude.",
+      },
+      {
+        name: "size_m2",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "m²",
+        min: 0,
+        description: "Sales floor area.",
+      },
+      {
+        name: "format",
+        type: "VARCHAR",
+        nullable: true,
+        description: "Store format (e.g. hyper, super, express).",
+      },
+      { name: "open_date", type: "DATE", nullable: true, description: "First trading day." },
+      {
+        name: "close_date",
+        type: "DATE",
+        nullable: true,
+        description: "Last trading day (null while open).",
+      },
+    ],
+  },
+  {
+    name: "products",
+    kind: "source",
+    description: "Product metadata.",
+    key: ["product_id"],
+    columns: [
+      { name: "product_id", type: "VARCHAR", nullable: false, description: "Product id (SKU)." },
+      { name: "name", type: "VARCHAR", nullable: true, description: "Display name." },
+      {
+        name: "category_l1",
+        type: "VARCHAR",
+        nullable: false,
+        description: "Category level 1 (e.g. FOODS).",
+      },
+      {
+        name: "category_l2",
+        type: "VARCHAR",
+        nullable: true,
+        description: "Category level 2 (e.g. FOODS_1).",
+      },
+      { name: "category_l3", type: "VARCHAR", nullable: true, description: "Category level 3 (finest)." },
+      { name: "brand", type: "VARCHAR", nullable: true, description: "Brand." },
+      { name: "manufacturer", type: "VARCHAR", nullable: true, description: "Manufacturer." },
+      {
+        name: "price_group",
+        type: "VARCHAR",
+        nullable: true,
+        description: "Price tier (e.g. budget, mid, premium).",
+      },
+      {
+        name: "shelf_life_days",
+        type: "INTEGER",
+        nullable: true,
+        unit: "days",
+        min: 1,
+        description: "Days from delivery to expiry; null for non-perishables.",
+      },
+      { name: "introduced_date", type: "DATE", nullable: true, description: "Date added to the assortment." },
+      {
+        name: "delisted_date",
+        type: "DATE",
+        nullable: true,
+        description: "Date removed from the assortment (null while listed).",
+      },
+      { name: "weight_kg", type: "DOUBLE", nullable: true, unit: "kg", min: 0, description: "Unit weight." },
+    ],
+  },
+  {
+    name: "sales",
+    kind: "source",
+    description:
+      "Daily sales per store and product (already aggregated). Either this or `transactions` feeds the daily fact table.",
+    key: ["date", "store_id", "product_id"],
+    columns: [
+      date(),
+      storeRef(),
+      productRef(),
+      { name: "units", type: "DOUBLE", nullable: false, unit: "units", min: 0, description: "Units sold." },
+      money("revenue", "Revenue after discounts.", true),
+      money("discount", "Total discount given.", true),
+    ],
+  },
+  {
+    name: "transactions",
+    kind: "source",
+    description: "Check lines (one row per product on a check). ETL aggregates them to the daily fact table.",
+    key: ["store_id", "check_id", "line"],
+    columns: [
+      storeRef(),
+      {
+        name: "check_id",
+        type: "VARCHAR",
+        nullable: false,
+        description: "Check (receipt) id, unique per store.",
+      },
+      { name: "line", type: "INTEGER", nullable: false, min: 1, description: "Line number on the check." },
+      { name: "ts", type: "TIMESTAMP", nullable: false, description: "Time of the check (UTC)." },
+      productRef(),
+      {
+        name: "units",
+        type: "DOUBLE",
+        nullable: false,
+        unit: "units",
+        min: 0,
+        description: "Units on the line.",
+      },
+      money("revenue", "Line revenue after discount."),
+      money("discount", "Line discount.", true),
+    ],
+  },
+  {
+    name: "stock",
+    kind: "source",
+    description: "Daily stock movements per store and product.",
+    key: ["date", "store_id", "product_id"],
+    columns: [
+      date(),
+      storeRef(),
+      productRef(),
+      {
+        name: "opening_stock",
+        type: "DOUBLE",
+        nullable: false,
+        unit: "units",
+        min: 0,
+        description: "Stock at opening.",
+      },
+      {
+        name: "deliveries",
+        type: "DOUBLE",
+        nullable: false,
+        unit: "units",
+        min: 0,
+        description: "Units delivered that day.",
+      },
+      {
+        name: "write_offs",
+        type: "DOUBLE",
+        nullable: false,
+        unit: "units",
+        min: 0,
+        description: "Units written off (expired or damaged).",
+      },
+      {
+        name: "closing_stock",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "units",
+        min: 0,
+        description: "Stock at closing; 0 means the shelf ran empty (a stockout).",
+      },
+    ],
+  },
+  {
+    name: "promos",
+    kind: "source",
+    description:
+      "Promotions. Scope: a product in one store, in all stores of a DC, or chain-wide (both null).",
+    key: ["promo_id"],
+    columns: [
+      { name: "promo_id", type: "VARCHAR", nullable: false, description: "Promotion id." },
+      productRef(),
+      { ...storeRef(true), description: "Store in scope (null: all stores of `dc_id`, or chain-wide)." },
+      {
+        name: "dc_id",
+        type: "VARCHAR",
+        nullable: true,
+        description: "DC in scope (null with null store_id: chain-wide).",
+        ref: { table: "dcs", column: "dc_id" },
+      },
+      { name: "start_date", type: "DATE", nullable: false, description: "First promo day." },
+      { name: "end_date", type: "DATE", nullable: false, description: "Last promo day (inclusive)." },
+      {
+        name: "promo_type",
+        type: "VARCHAR",
+        nullable: false,
+        description: "Mechanic (e.g. discount, bogo, display).",
+      },
+      {
+        name: "discount",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "fraction",
+        min: 0,
+        max: 1,
+        description: "Discount depth as a fraction of the regular price.",
+      },
+    ],
+  },
+  {
+    name: "prices",
+    kind: "source",
+    description: "Daily shelf prices per store and product. No row: not on sale that day.",
+    key: ["date", "store_id", "product_id"],
+    columns: [
+      date(),
+      storeRef(),
+      productRef(),
+      money("regular_price", "Regular shelf price per unit."),
+      money("promo_price", "Promotional price per unit (null when no promo).", true),
+    ],
+  },
+  {
+    name: "competitor_prices",
+    kind: "source",
+    description: "Observed competitor prices; cover part of the products, with gaps.",
+    key: ["date", "competitor_id", "product_id"],
+    columns: [
+      date(),
+      { name: "competitor_id", type: "VARCHAR", nullable: false, description: "Competitor id." },
+      productRef(),
+      { name: "region", type: "VARCHAR", nullable: true, description: "Region observed." },
+      money("price", "Competitor's price per unit."),
+    ],
+  },
+  {
+    name: "weather",
+    kind: "source",
+    description: "Weather per region: history (issued_date = date) and forecasts (issued_date < date).",
+    key: ["date", "region", "issued_date"],
+    columns: [
+      date("Day the weather is for."),
+      { name: "region", type: "VARCHAR", nullable: false, description: "Region (matches stores.region)." },
+      {
+        name: "issued_date",
+        type: "DATE",
+        nullable: false,
+        description: "Day the value was known (forecast issue day).",
+      },
+      {
+        name: "temperature_c",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "°C",
+        min: -60,
+        max: 60,
+        description: "Mean temperature.",
+      },
+      {
+        name: "precipitation_mm",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "mm",
+        min: 0,
+        max: 1000,
+        description: "Precipitation.",
+      },
+    ],
+  },
+  {
+    name: "calendar_events",
+    kind: "source",
+    description: "Holidays, events, paydays and SNAP days; region '*' applies to every region.",
+    key: ["date", "region", "name"],
+    columns: [
+      date(),
+      { name: "region", type: "VARCHAR", nullable: false, description: "Region, or '*' for all." },
+      { name: "name", type: "VARCHAR", nullable: false, description: "Event name (e.g. Christmas, SNAP)." },
+      {
+        name: "event_type",
+        type: "VARCHAR",
+        nullable: false,
+        description: "Kind of day.",
+        values: ["holiday", "national", "religious", "cultural", "sporting", "snap", "payday", "other"],
+      },
+    ],
+  },
+  {
+    name: "store_traffic",
+    kind: "source",
+    description: "Optional: visitors per store and day.",
+    key: ["date", "store_id"],
+    columns: [
+      date(),
+      storeRef(),
+      {
+        name: "visitors",
+        type: "DOUBLE",
+        nullable: false,
+        unit: "people",
+        min: 0,
+        description: "Visitors counted.",
+      },
+    ],
+  },
+  {
+    name: "daily",
+    kind: "derived",
+    description:
+      "The daily fact table written by ETL: one row per (date, store, product) in the assortment window, with sales, prices, promos, stock and flags.",
+    key: ["date", "store_id", "product_id"],
+    columns: [
+      date(),
+      storeRef(),
+      productRef(),
+      {
+        name: "units",
+        type: "DOUBLE",
+        nullable: false,
+        unit: "units",
+        min: 0,
+        description: "Units sold (0 when no sale).",
+      },
+      money("revenue", "Revenue after discounts.", true),
+      money("discount", "Discount given.", true),
+      money("regular_price", "Regular price that day (null when not priced).", true),
+      money("price", "Price paid: promo price when on promo, else regular.", true),
+      { name: "on_promo", type: "BOOLEAN", nullable: false, description: "A promotion covered this day." },
+      {
+        name: "promo_type",
+        type: "VARCHAR",
+        nullable: true,
+        description: "Mechanic of the covering promotion.",
+      },
+      {
+        name: "promo_discount",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "fraction",
+        min: 0,
+        max: 1,
+        description: "Discount depth of the covering promotion.",
+      },
+      {
+        name: "opening_stock",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "units",
+        min: 0,
+        description: "From `stock`.",
+      },
+      {
+        name: "deliveries",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "units",
+        min: 0,
+        description: "From `stock`.",
+      },
+      {
+        name: "write_offs",
+        type: "DOUBLE",
+        nullable: true,
+        unit: "units",
+        min: 0,
+        description: "From `stock`.",
+      },
+      {
+        name: "stockout",
+        type: "BOOLEAN",
+        nullable: false,
+        description:
+          "Stock ran out: units are a lower bound of demand, not demand. Never a training target as is.",
+      },
+      {
+        name: "in_assortment",
+        type: "BOOLEAN",
+        nullable: false,
+        description:
+          "False before introduction, after delisting, outside store open dates, or with no price: 0 units there is not zero demand.",
+      },
+    ],
+  },
+  {
+    name: "quarantine",
+    kind: "system",
+    description: "Rows refused by ingest, with the reason. Nothing is dropped silently.",
+    key: ["ingest_id", "line"],
+    columns: [
+      {
+        name: "ingest_id",
+        type: "VARCHAR",
+        nullable: false,
+        description: "The ingest run (see `ingest_log`).",
+      },
+      { name: "table_name", type: "VARCHAR", nullable: false, description: "Target table." },
+      { name: "source_file", type: "VARCHAR", nullable: false, description: "File the row came from." },
+      {
+        name: "line",
+        type: "INTEGER",
+        nullable: false,
+        description: "Line in the file (1 = header for CSV; row number for Parquet).",
+      },
+      {
+        name: "reason",
+        type: "VARCHAR",
+        nullable: false,
+        description: "Reason code (see docs/data-model.md).",
+      },
+      {
+        name: "column_name",
+        type: "VARCHAR",
+        nullable: true,
+        description: "Offending column, where one is to blame.",
+      },
+      { name: "message", type: "VARCHAR", nullable: false, description: "What was wrong, for a person." },
+      { name: "raw", type: "VARCHAR", nullable: true, description: "The raw row as read." },
+    ],
+  },
+  {
+    name: "ingest_log",
+    kind: "system",
+    description: "One row per ingest of one file.",
+    key: ["ingest_id"],
+    columns: [
+      { name: "ingest_id", type: "VARCHAR", nullable: false, description: "Id of the run." },
+      { name: "table_name", type: "VARCHAR", nullable: false, description: "Target table." },
+      { name: "source_file", type: "VARCHAR", nullable: false, description: "Absolute path of the file." },
+      {
+        name: "file_sha256",
+        type: "VARCHAR",
+        nullable: false,
+        description: "Content hash, to recognise a re-ingest.",
+      },
+      { name: "rows_read", type: "INTEGER", nullable: false, description: "Data rows read." },
+      { name: "rows_accepted", type: "INTEGER", nullable: false, description: "Rows written to the table." },
+      { name: "rows_quarantined", type: "INTEGER", nullable: false, description: "Rows sent to quarantine." },
+      { name: "ingested_at", type: "TIMESTAMP", nullable: false, description: "When (UTC)." },
+    ],
+  },
+];
+
+/** Looks up a table by name; undefined when unknown. */
+export function tableSpec(name: string): TableSpec | undefined {
+  return TABLES.find((t) => t.name === name);
+}
+
+/** Names of the tables `megaretail ingest` accepts. */
+export const SOURCE_TABLES: readonly string[] = TABLES.filter((t) => t.kind === "source").map((t) => t.name);
+
+/** CREATE TABLE statement of a spec (no key constraints: keys are enforced by ingest's replace-by-key). */
+export function createTableSql(t: TableSpec): string {
+  const cols = t.columns.map((c) => `  "${c.name}" ${c.type}${c.nullable ? "" : " NOT NULL"}`);
+  return `CREATE TABLE IF NOT EXISTS "${t.name}" (\n${cols.join(",\n")}\n)`;
+}

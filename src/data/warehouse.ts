@@ -1,0 +1,147 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { InputError } from "../core/errors.ts";
+import { migrate } from "./migrations.ts";
+
+/** A JSON-friendly value: DATE -> "YYYY-MM-DD", TIMESTAMP -> ISO string, BIGINT/HUGEINT -> number. */
+export type Cell = string | number | boolean | null;
+export type Row = Record<string, Cell>;
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+/**
+ * The embedded warehouse: one DuckDB file. The only module that talks to DuckDB; everything else asks it
+ * for rows or typed columns. Opening it applies pending migrations.
+ */
+export class Warehouse {
+  private depth = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating if needed) the warehouse at `path` (":memory:" for a throwaway one) and migrates it. */
+  static async open(
+    path: string,
+    options: { threads?: number; memoryLimit?: string } = {},
+  ): Promise<Warehouse> {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const settings: Record<string, string> = {};
+    if (options.threads) settings.threads = String(options.threads);
+    if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, settings);
+    } catch (e) {
+      throw new InputError(
+        `cannot open the warehouse: ${(e as Error).message} (is another megaretail process using it, or is it not a DuckDB file?)`,
+        { file: path },
+        { cause: e },
+      );
+    }
+    const wh = new Warehouse(path, instance, await instance.connect());
+    await migrate(wh);
+    return wh;
+  }
+
+  /** Runs a statement for its effect. */
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Runs a query and returns its rows as plain JSON-friendly objects. */
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map((r) => {
+      const out: Row = {};
+      for (const [k, v] of Object.entries(r)) out[k] = toCell(v);
+      return out as T;
+    });
+  }
+
+  /** First row of a query, or undefined. */
+  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** A single number from a query's first row and column (NULL -> NaN). */
+  async scalar(sql: string, params?: Params): Promise<number> {
+    const row = await this.one(sql, params);
+    const v = row ? Object.values(row)[0] : null;
+    return v === null || v === undefined ? Number.NaN : Number(v);
+  }
+
+  /**
+   * Runs a query and returns its numeric columns as Float64Arrays (NULL -> NaN) and the others as arrays,
+   * for modelling code that wants typed arrays rather than row objects.
+   */
+  async columns(sql: string, params?: Params): Promise<Record<string, Float64Array | Cell[]>> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    const cols = reader.getColumnsObjectJS();
+    const out: Record<string, Float64Array | Cell[]> = {};
+    for (const [name, values] of Object.entries(cols)) {
+      const first = values.find((v) => v !== null);
+      if (typeof first === "number" || typeof first === "bigint") {
+        const a = new Float64Array(values.length);
+        for (let i = 0; i < values.length; i++) a[i] = values[i] === null ? Number.NaN : Number(values[i]);
+        out[name] = a;
+      } else {
+        out[name] = values.map(toCell);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs `fn` in one transaction: everything or nothing. Nested calls join the outer transaction.
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.depth > 0) return fn();
+    await this.run("BEGIN TRANSACTION");
+    this.depth++;
+    try {
+      const result = await fn();
+      await this.run("COMMIT");
+      return result;
+    } catch (e) {
+      await this.run("ROLLBACK");
+      throw e;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Row count of every table in the warehouse, by name. */
+  async tableCounts(): Promise<Record<string, number>> {
+    const names = await this.all<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name",
+    );
+    const out: Record<string, number> = {};
+    for (const { name } of names) out[name] = await this.scalar(`SELECT count(*) FROM "${name}"`);
+    return out;
+  }
+
+  /** Closes the connection and the database file. */
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Quotes a string as a SQL literal (for file paths in COPY/read_csv, which take no parameters). */
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+function toCell(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
+  }
+  if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
+  return String(v);
+}
