@@ -32,6 +32,46 @@ export const configSchema = z
           ),
       })
       .prefault({}),
+    validation: z
+      .object({
+        folds: z.number().int().min(1).max(100).default(5).describe("Outer rolling-origin folds (K)."),
+        testDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(366)
+          .default(28)
+          .describe("Days in each test window (the horizon)."),
+        gapDays: z
+          .number()
+          .int()
+          .min(0)
+          .max(60)
+          .default(3)
+          .describe("Days between the end of training data and the first test day: the data latency."),
+        stepDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(366)
+          .default(7)
+          .describe("Days between successive fold origins."),
+        trainDays: z
+          .number()
+          .int()
+          .min(28)
+          .max(36500)
+          .default(730)
+          .describe("Training window length in days (rolling; shorter at the start of the data)."),
+        innerFolds: z
+          .number()
+          .int()
+          .min(1)
+          .max(20)
+          .default(3)
+          .describe("Inner rolling folds inside each outer training set (tuning, feature selection)."),
+      })
+      .prefault({}),
   })
   .strict();
 
