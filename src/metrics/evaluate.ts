@@ -1,4 +1,5 @@
 import { Rng } from "../core/rng.ts";
+import { quantileSorted } from "../core/stats.ts";
 import { finishMetric, type Metric, type MetricRow } from "./metric.ts";
 
 /** A long forecast table in columns: one row per (series, target date), quantiles as one array per level. */
@@ -100,14 +101,4 @@ export function evaluate(
       rows,
     };
   });
-}
-
-/** Linear-interpolated quantile of a sorted array (type 7, as numpy's default). */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }

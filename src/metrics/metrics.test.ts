@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Rng } from "../core/rng.ts";
-import { evaluate, quantileSorted } from "./evaluate.ts";
+import { quantileSorted } from "../core/stats.ts";
+import { evaluate } from "./evaluate.ts";
 import { isBetter } from "./metric.ts";
 import { pinball, pinballMetric } from "./pinball.ts";
 import { bias, coverageMetric, rmse, strictCoverageMetric, wape } from "./point.ts";
