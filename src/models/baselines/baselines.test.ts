@@ -4,12 +4,16 @@ import { panelFromSeries } from "../../core/panel.ts";
 import { countQuantile, momentSize } from "../count-quantiles.ts";
 import { forecasterContract } from "../forecaster.contract.ts";
 import { movingQuantiles } from "./moving-quantiles.ts";
+import { mstlEts } from "./mstl-ets.ts";
+import { sarima } from "./sarima.ts";
 import { seasonalNaive } from "./seasonal-naive.ts";
 import { tsb } from "./tsb.ts";
 
 forecasterContract(seasonalNaive);
 forecasterContract(movingQuantiles);
 forecasterContract(tsb);
+forecasterContract(sarima);
+forecasterContract(mstlEts);
 
 test("seasonal naive repeats the last known week; t-14 for the second week ahead", async () => {
   const values = Array.from({ length: 70 }, (_, d) => d % 7); // 0..6 repeating, no noise
