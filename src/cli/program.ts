@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { SCHEMA_VERSION } from "../data/migrations.ts";
+import { register as registerQuality } from "./quality.ts";
 
 /** The `megaretail` command with every sub-command registered (one file per command in src/cli). */
 export function createProgram(version: string): Command {
@@ -15,4 +16,4 @@ export function createProgram(version: string): Command {
 }
 
 /** Each command file exports a `register(program)`; they are listed here in the order --help shows them. */
-const COMMANDS: ((program: Command) => void)[] = [];
+const COMMANDS: ((program: Command) => void)[] = [registerQuality];
