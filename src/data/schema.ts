@@ -516,6 +516,32 @@ export const TABLES: TableSpec[] = [
     ],
   },
   {
+    name: "schema_drift",
+    kind: "system",
+    description:
+      "Differences between an ingested file's columns and the table's schema: extra columns, missing optional columns, wrong types.",
+    key: ["ingest_id", "column_name", "kind"],
+    columns: [
+      {
+        name: "ingest_id",
+        type: "VARCHAR",
+        nullable: false,
+        description: "The ingest run (see `ingest_log`).",
+      },
+      { name: "table_name", type: "VARCHAR", nullable: false, description: "Target table." },
+      { name: "source_file", type: "VARCHAR", nullable: false, description: "File whose columns drifted." },
+      { name: "column_name", type: "VARCHAR", nullable: false, description: "The column concerned." },
+      {
+        name: "kind",
+        type: "VARCHAR",
+        nullable: false,
+        description: "What drifted.",
+        values: ["extra_column", "missing_optional_column", "wrong_type"],
+      },
+      { name: "detail", type: "VARCHAR", nullable: true, description: "Specifics, for a person." },
+    ],
+  },
+  {
     name: "ingest_log",
     kind: "system",
     description: "One row per ingest of one file.",

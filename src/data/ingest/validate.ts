@@ -1,0 +1,155 @@
+import type { ColumnSpec, TableSpec } from "../schema.ts";
+import { sqlString, type Warehouse } from "../warehouse.ts";
+import { ident } from "./columns.ts";
+import type { ReasonCode } from "./reasons.ts";
+import { T, typeReason } from "./staging.ts";
+
+/** Start/end date pairs that must be ordered, per table (an end before its start is `inconsistent_dates`). */
+const DATE_ORDER: Record<string, [string, string][]> = {
+  promos: [["start_date", "end_date"]],
+  stores: [["open_date", "close_date"]],
+  products: [["introduced_date", "delisted_date"]],
+};
+
+interface Check {
+  when: string;
+  reason: ReasonCode;
+  column: string | null;
+  /** SQL expression of the message. */
+  message: string;
+}
+
+const text = (c: ColumnSpec) => `coalesce(${ident(c.name)}::VARCHAR, 'NULL')`;
+
+/**
+ * Validates the staged rows of one file in SQL and writes the refused ones to `bad` (rid = staging rowid,
+ * reason, column_name, message): each row gets the first failing check in the order of REASON_CODES.
+ * Unknown ids are found on the distinct values first, so the 10M-row scan only tests membership in a
+ * (usually empty) set. Duplicate keys are searched among the rows that passed everything else.
+ */
+export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErrors: boolean): Promise<void> {
+  const checks: Check[] = [];
+  if (hasTypeErrors) {
+    for (const c of spec.columns) {
+      checks.push({
+        when: `_type_err = ${sqlString(c.name)}`,
+        reason: typeReason(c.type),
+        column: c.name,
+        message: `'value does not convert to ${c.type}: ' || coalesce(_raw, '')`,
+      });
+    }
+  }
+  for (const c of spec.columns) {
+    if (c.type === "DOUBLE") {
+      checks.push({
+        when: `NOT isfinite(${ident(c.name)})`,
+        reason: "bad_type",
+        column: c.name,
+        message: `'${c.name} is ' || ${text(c)} || ', not a finite number'`,
+      });
+    }
+  }
+  for (const c of spec.columns) {
+    if (!c.nullable) {
+      checks.push({
+        when: `${ident(c.name)} IS NULL`,
+        reason: "missing_value",
+        column: c.name,
+        message: `'${c.name} is empty but required'`,
+      });
+    }
+  }
+  for (const c of spec.columns) {
+    if (c.min !== undefined) {
+      checks.push({
+        when: `${ident(c.name)} < ${c.min}`,
+        reason: "out_of_range",
+        column: c.name,
+        message: `'${c.name} = ' || ${text(c)} || ' is below the minimum ${c.min}'`,
+      });
+    }
+    if (c.max !== undefined) {
+      checks.push({
+        when: `${ident(c.name)} > ${c.max}`,
+        reason: "out_of_range",
+        column: c.name,
+        message: `'${c.name} = ' || ${text(c)} || ' is above the maximum ${c.max}'`,
+      });
+    }
+  }
+  for (const c of spec.columns) {
+    if (c.values) {
+      const list = c.values.map(sqlString).join(", ");
+      checks.push({
+        when: `${ident(c.name)} NOT IN (${list})`,
+        reason: "not_allowed",
+        column: c.name,
+        message: `'${c.name} = ' || ${text(c)} || ' is not one of: ${c.values.join(", ").replaceAll("'", "''")}'`,
+      });
+    }
+  }
+  for (const [from, to] of DATE_ORDER[spec.name] ?? []) {
+    checks.push({
+      when: `${ident(to)} < ${ident(from)}`,
+      reason: "inconsistent_dates",
+      column: to,
+      message: `'${to} ' || ${ident(to)}::VARCHAR || ' is before ${from} ' || ${ident(from)}::VARCHAR`,
+    });
+  }
+  const unknownTables: string[] = [];
+  for (const c of spec.columns) {
+    if (!c.ref) continue;
+    const unknown = `_ing_unknown_${c.name}`;
+    await wh.run(`DROP TABLE IF EXISTS ${unknown}`);
+    await wh.run(`CREATE TEMP TABLE ${unknown} AS
+      SELECT DISTINCT ${ident(c.name)} AS v FROM ${T.stg} WHERE ${ident(c.name)} IS NOT NULL
+        AND ${ident(c.name)} NOT IN (SELECT ${ident(c.ref.column)} FROM ${ident(c.ref.table)} WHERE ${ident(c.ref.column)} IS NOT NULL)`);
+    if ((await wh.scalar(`SELECT count(*) FROM ${unknown}`)) > 0) {
+      checks.push({
+        when: `${ident(c.name)} IN (SELECT v FROM ${unknown})`,
+        reason: "unknown_ref",
+        column: c.name,
+        message: `'${c.name} ' || ${text(c)} || ' is not in ${c.ref.table}.${c.ref.column}'`,
+      });
+    }
+    unknownTables.push(unknown);
+  }
+
+  await wh.run(`DROP TABLE IF EXISTS ${T.bad}`);
+  const cases = checks
+    .map(
+      (k) =>
+        `WHEN ${k.when} THEN {'reason': '${k.reason}', 'column_name': ${k.column ? sqlString(k.column) : "NULL"}, 'message': ${k.message}}`,
+    )
+    .join("\n      ");
+  if (checks.length === 0) {
+    await wh.run(
+      `CREATE TEMP TABLE ${T.bad} (rid BIGINT, reason VARCHAR, column_name VARCHAR, message VARCHAR)`,
+    );
+  } else {
+    // The WHERE repeats the conditions so the CASE (and its messages) runs only on failing rows.
+    await wh.run(`CREATE TEMP TABLE ${T.bad} AS
+      SELECT rid, r.reason AS reason, r.column_name AS column_name, r.message AS message FROM (
+        SELECT rowid AS rid, CASE ${cases} END AS r FROM ${T.stg}
+        WHERE ${checks.map((k) => `coalesce(${k.when}, false)`).join(" OR ")}
+      )`);
+  }
+  for (const name of unknownTables) await wh.run(`DROP TABLE ${name}`);
+  await markDuplicates(wh, spec);
+}
+
+async function markDuplicates(wh: Warehouse, spec: TableSpec): Promise<void> {
+  const key = spec.key.map(ident).join(", ");
+  const hasBad = (await wh.scalar(`SELECT count(*) FROM ${T.bad}`)) > 0;
+  const valid = hasBad ? `WHERE rowid NOT IN (SELECT rid FROM ${T.bad})` : "";
+  const keyText = spec.key.map((k) => `coalesce(${ident(k)}::VARCHAR, 'NULL')`).join(" || ', ' || ");
+  // count(*) over the key is the cheap pass (no ordering); only the few rows in a repeated key are ranked.
+  await wh.run(`INSERT INTO ${T.bad}
+    SELECT rid, 'duplicate_key', NULL,
+      'key (${spec.key.join(", ")}) = (' || ${keyText} || ') repeats an earlier row of this file'
+    FROM (
+      SELECT rowid AS rid, ${key} FROM ${T.stg} ${valid}
+      QUALIFY count(*) OVER (PARTITION BY ${key}) > 1
+    )
+    QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY rid) > 1`);
+}
