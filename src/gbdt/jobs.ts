@@ -1,0 +1,113 @@
+/**
+ * The work that threads share, run identically by the main thread and by workers. Each job splits its work by
+ * thread index in a way that never changes the order of floating-point additions (gradients: rows, element-wise;
+ * histograms: features, each summed over rows in row order by one thread; prediction: rows), so results do not
+ * depend on the thread count.
+ */
+import { featureRange, histKernel } from "./histogram.ts";
+import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
+import { type EnsembleArrays, predictRows } from "./predict.ts";
+
+/** Load new shared state (workers read it from their port). */
+export const JOB_SETUP = 1;
+/** Gradients and hessians of every row. */
+export const JOB_GRAD = 2;
+/** Histogram of idx[a1..a2) into slot a0. */
+export const JOB_HIST = 3;
+/** Raw predictions of every row of a prediction state. */
+export const JOB_PREDICT = 4;
+/** Stop the worker. */
+export const JOB_EXIT = 9;
+
+/** Shared state of a training session. */
+export interface TrainState {
+  kind: "train";
+  nRows: number;
+  nFeatures: number;
+  bins: Uint8Array;
+  y: Float64Array;
+  w: Float64Array | null;
+  raw: Float64Array;
+  g: Float32Array;
+  h: Float32Array;
+  idx: Uint32Array;
+  /** Histogram slots, nFeatures * BIN_STRIDE doubles each. */
+  hist: Float64Array;
+  lossName: string;
+  lossParams: LossParams;
+}
+
+/** Shared state of a prediction session. */
+export interface PredictState {
+  kind: "predict";
+  x: Float32Array | Float64Array;
+  nRows: number;
+  nCols: number;
+  model: EnsembleArrays;
+  out: Float64Array;
+}
+
+/** What a pool session shares. */
+export type JobState = TrainState | PredictState;
+
+const losses = new WeakMap<TrainState, Loss>();
+
+/** Runs thread t's share (of T) of a job. */
+export function runJob(
+  s: JobState,
+  type: number,
+  a0: number,
+  a1: number,
+  a2: number,
+  t: number,
+  T: number,
+): void {
+  if (type === JOB_GRAD && s.kind === "train") {
+    const [r0, r1] = chunk(s.nRows, t, T);
+    gradients(s, r0, r1);
+  } else if (type === JOB_HIST && s.kind === "train") {
+    const [f0, f1] = featureRange(s.nFeatures, t, T);
+    if (f1 > f0) buildHist(s, a0, a1, a2, f0, f1);
+  } else if (type === JOB_PREDICT && s.kind === "predict") {
+    const [r0, r1] = chunk(s.nRows, t, T);
+    predictRows(s.model, s.x, s.nCols, r0, r1, s.out);
+  }
+}
+
+/** Gradients and hessians (weighted) of rows [r0, r1). */
+export function gradients(s: TrainState, r0: number, r1: number): void {
+  let loss = losses.get(s);
+  if (loss === undefined) {
+    loss = getLoss(s.lossName, s.lossParams);
+    losses.set(s, loss);
+  }
+  const g = s.g.subarray(r0, r1);
+  const h = s.h.subarray(r0, r1);
+  loss.gradHess(s.y.subarray(r0, r1), s.raw.subarray(r0, r1), g, h);
+  const w = s.w;
+  if (w !== null) {
+    for (let i = r0; i < r1; i++) {
+      s.g[i] *= w[i];
+      s.h[i] *= w[i];
+    }
+  }
+}
+
+/** Histogram of features [f0, f1) over idx[start..end) into slot `slot`. */
+export function buildHist(
+  s: TrainState,
+  slot: number,
+  start: number,
+  end: number,
+  f0: number,
+  f1: number,
+): void {
+  const size = s.nFeatures * 512;
+  const hist = s.hist.subarray(slot * size, (slot + 1) * size);
+  histKernel(s.nFeatures, f0, f1)(s.idx, start, end, s.bins, s.g, s.h, hist);
+}
+
+/** Contiguous share [r0, r1) of n items for thread t of T. */
+export function chunk(n: number, t: number, T: number): [number, number] {
+  return [Math.floor((t * n) / T), Math.floor(((t + 1) * n) / T)];
+}

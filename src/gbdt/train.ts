@@ -1,0 +1,199 @@
+/**
+ * The boosting loop: gradients, optional bagging and feature sampling, one tree, leaf renewal for quantile
+ * losses, score update, validation and early stopping. `train(dataset, params) -> Booster`.
+ */
+import { InputError } from "../core/errors.ts";
+import { Rng } from "../core/rng.ts";
+import { Booster } from "./booster.ts";
+import type { Dataset } from "./dataset.ts";
+import { type GrowContext, type GrownLeaf, growTree } from "./grower.ts";
+import { BIN_STRIDE } from "./histogram.ts";
+import { gradients, JOB_GRAD, type TrainState } from "./jobs.ts";
+import { getLoss, type Loss } from "./losses/index.ts";
+import { percentile, weightedPercentile } from "./losses/percentile.ts";
+import { defaultMetric } from "./metrics.ts";
+import { enforceMonotone } from "./monotone.ts";
+import { type ResolvedParams, resolveParams, type TrainParams } from "./params.ts";
+import { getPool, type WorkerPool } from "./pool.ts";
+import { addTreeBinned, type Tree, type TreeBuilder } from "./tree.ts";
+
+/** Trains a model on a labelled dataset. */
+export async function train(ds: Dataset, params: TrainParams = {}): Promise<Booster> {
+  const p = resolveParams(params, ds);
+  if (ds.label === null)
+    throw new InputError("training data has no label; build it with { label }", { column: "label" });
+  const loss = getLoss(p.loss, { alpha: p.alpha, tweedieVariancePower: p.tweedieVariancePower });
+  const pool = p.threads > 1 ? await getPool(p.threads) : null;
+  return boost(ds, ds.label, p, loss, pool);
+}
+
+function sharedF64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, n);
+}
+
+function boost(
+  ds: Dataset,
+  label: Float64Array,
+  p: ResolvedParams,
+  loss: Loss,
+  pool: WorkerPool | null,
+): Booster {
+  const n = ds.nRows;
+  const F = ds.nFeatures;
+  const rng = new Rng(p.seed);
+  const y = p.countJitter ? jitter(label, Rng.derive(p.seed, 1)) : label;
+  const state: TrainState = {
+    kind: "train",
+    nRows: n,
+    nFeatures: F,
+    bins: ds.bins,
+    y,
+    w: ds.weight,
+    raw: sharedF64(n),
+    g: new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
+    h: new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
+    idx: new Uint32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
+    hist: new Float64Array(new SharedArrayBuffer(p.maxLeaves * F * BIN_STRIDE * 8)),
+    lossName: loss.name,
+    lossParams: loss.params,
+  };
+  pool?.setup(state);
+  const ctx: GrowContext = {
+    state,
+    mappers: ds.mappers,
+    monotone: p.monotone,
+    pool,
+    scratch: new Uint32Array(n),
+  };
+  const missingBins = Int32Array.from(ds.mappers, (m) => m.nBins);
+  const base = n > 0 ? loss.init(y, ds.weight) : 0;
+  state.raw.fill(base);
+
+  const valid = p.valid;
+  const metric = p.metric ?? defaultMetric(loss);
+  const vraw = valid ? new Float64Array(valid.nRows).fill(base) : null;
+  const vpred = valid ? new Float64Array(valid.nRows) : null;
+  let bestScore = Number.NaN;
+  let bestIter = -1;
+
+  const trees: Tree[] = [];
+  let bag: Uint32Array | null = null;
+  let oob: Uint32Array | null = null;
+  const residuals = new Float64Array(n);
+  const rweights = ds.weight ? new Float64Array(n) : null;
+  for (let it = 0; it < p.iterations; it++) {
+    if (pool !== null) pool.run(JOB_GRAD, 0, 0, 0);
+    else gradients(state, 0, n);
+    if (p.bagFraction < 1 && it % p.bagFreq === 0) [bag, oob] = drawBag(n, p.bagFraction, rng);
+    let nBag = n;
+    if (bag !== null) {
+      state.idx.set(bag);
+      nBag = bag.length;
+    } else for (let i = 0; i < n; i++) state.idx[i] = i;
+    const allowed = p.featureFraction < 1 ? drawFeatures(F, p.featureFraction, rng) : null;
+
+    const { builder, leaves } = growTree(ctx, nBag, allowed, p);
+    if (loss.renewQuantile !== null)
+      renewLeaves(builder, leaves, state, loss.renewQuantile, p.learningRate, residuals, rweights);
+    const tree = builder.build();
+    if (p.monotone !== null && loss.renewQuantile !== null) enforceMonotone(tree, p.monotone);
+    for (const l of leaves) {
+      const v = tree.value[l.node];
+      for (let k = l.start; k < l.end; k++) state.raw[state.idx[k]] += v;
+    }
+    if (oob !== null && oob.length > 0)
+      addTreeBinned(tree, ds.bins, F, missingBins, oob, oob.length, state.raw);
+    trees.push(tree);
+
+    let score: number | null = null;
+    if (valid !== null && vraw !== null && vpred !== null) {
+      addTreeBinned(tree, valid.bins, F, missingBins, null, valid.nRows, vraw);
+      for (let i = 0; i < vraw.length; i++) vpred[i] = finishPrediction(loss, vraw[i], p.countJitter);
+      score = metric.evaluate(valid.label!, vpred, valid.weight);
+      const better = metric.higherIsBetter ? score > bestScore : score < bestScore;
+      if (bestIter < 0 || better) {
+        bestScore = score;
+        bestIter = it;
+      }
+    }
+    p.onIteration?.({ iteration: it, validScore: score });
+    if (p.earlyStoppingRounds > 0 && bestIter >= 0 && it - bestIter >= p.earlyStoppingRounds) break;
+  }
+  const kept = p.earlyStoppingRounds > 0 && bestIter >= 0 ? trees.slice(0, bestIter + 1) : trees;
+  const { valid: _v, metric: _m, onIteration: _o, monotone, ...record } = p;
+  return new Booster({
+    loss: { name: loss.name, params: loss.params },
+    base,
+    featureNames: [...ds.featureNames],
+    mappers: [...ds.mappers],
+    trees: kept,
+    floorPredictions: p.countJitter,
+    params: {
+      ...record,
+      monotone: monotone ? [...monotone] : null,
+      metric: metric.name,
+      bestIteration: bestIter,
+    },
+  });
+}
+
+/** Prediction from a raw score, as Booster.predict computes it. */
+function finishPrediction(loss: Loss, raw: number, floor: boolean): number {
+  const v = loss.transform(raw);
+  return floor ? Math.max(0, Math.floor(v)) : v;
+}
+
+/**
+ * Quantile losses: each leaf's value becomes the alpha-quantile of its rows' residuals y - raw (times the
+ * learning rate), as LightGBM's RenewTreeOutput; the gradient step only chose the splits.
+ */
+function renewLeaves(
+  builder: TreeBuilder,
+  leaves: GrownLeaf[],
+  s: TrainState,
+  alpha: number,
+  lr: number,
+  residuals: Float64Array,
+  rweights: Float64Array | null,
+): void {
+  const { idx, y, raw, w } = s;
+  for (const l of leaves) {
+    const m = l.end - l.start;
+    for (let k = 0; k < m; k++) {
+      const i = idx[l.start + k];
+      residuals[k] = y[i] - raw[i];
+      if (rweights !== null && w !== null) rweights[k] = w[i];
+    }
+    const q =
+      rweights !== null ? weightedPercentile(residuals, rweights, m, alpha) : percentile(residuals, m, alpha);
+    builder.setValue(l.node, lr * q);
+  }
+}
+
+/** Rows of one bag (each row kept with probability `fraction`) and the rows left out, both ascending. */
+function drawBag(n: number, fraction: number, rng: Rng): [Uint32Array, Uint32Array] {
+  const inBag: number[] = [];
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) (rng.next() < fraction ? inBag : out).push(i);
+  return [Uint32Array.from(inBag), Uint32Array.from(out)];
+}
+
+/** A random subset of round(fraction * F) features (at least one), as a 0/1 mask. */
+function drawFeatures(F: number, fraction: number, rng: Rng): Uint8Array {
+  const k = Math.max(1, Math.round(fraction * F));
+  const order = Array.from({ length: F }, (_, i) => i);
+  for (let i = F - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const mask = new Uint8Array(F);
+  for (let i = 0; i < k; i++) mask[order[i]] = 1;
+  return mask;
+}
+
+/** y + U[0, 1) per row (shared memory, for workers). */
+function jitter(y: Float64Array, rng: Rng): Float64Array {
+  const out = sharedF64(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = y[i] + rng.next();
+  return out;
+}
