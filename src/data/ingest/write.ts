@@ -1,6 +1,7 @@
 import type { TableSpec } from "../schema.ts";
 import { sqlString, type Warehouse } from "../warehouse.ts";
 import { ident } from "./columns.ts";
+import { withoutInsertionOrder } from "./insertion-order.ts";
 import { type Staged, T } from "./staging.ts";
 import type { Drift } from "./types.ts";
 
@@ -62,16 +63,9 @@ export async function writeAccepted(wh: Warehouse, spec: TableSpec, badRows: num
     }
     await wh.run(`DELETE FROM ${target} t USING ${accepted} n WHERE ${on}${span}`);
   }
-  const preserve = await wh.one<{ v: string }>(
-    `SELECT current_setting('preserve_insertion_order')::VARCHAR AS v`,
+  await withoutInsertionOrder(wh, () =>
+    wh.run(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${accepted}`),
   );
-  // Row order in the table carries no meaning, and keeping it halves the insert speed on 2 cores.
-  await wh.run("SET preserve_insertion_order = false");
-  try {
-    await wh.run(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${accepted}`);
-  } finally {
-    await wh.run(`SET preserve_insertion_order = ${preserve?.v === "false" ? "false" : "true"}`);
-  }
   return await wh.scalar(`SELECT count(*) FROM ${accepted}`);
 }
 
