@@ -1,5 +1,8 @@
 import { Command } from "commander";
 import { SCHEMA_VERSION } from "../data/migrations.ts";
+import { register as registerEtl } from "./etl.ts";
+import { register as registerImport } from "./import.ts";
+import { register as registerIngest } from "./ingest.ts";
 import { register as registerQuality } from "./quality.ts";
 
 /** The `megaretail` command with every sub-command registered (one file per command in src/cli). */
@@ -16,4 +19,9 @@ export function createProgram(version: string): Command {
 }
 
 /** Each command file exports a `register(program)`; they are listed here in the order --help shows them. */
-const COMMANDS: ((program: Command) => void)[] = [registerQuality];
+const COMMANDS: ((program: Command) => void)[] = [
+  registerIngest,
+  registerImport,
+  registerEtl,
+  registerQuality,
+];
