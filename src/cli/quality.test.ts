@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,22 +7,16 @@ import { test } from "node:test";
 import type { QualityReport } from "../data/quality/types.ts";
 import { Warehouse } from "../data/warehouse.ts";
 import { EXIT } from "./exit-codes.ts";
-import { runCli } from "./main.ts";
 
 /** Runs the CLI capturing stdout; restores process.exitCode so the test process itself is unaffected. */
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  const write = process.stdout.write;
-  let out = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await runCli(argv), out };
-  } finally {
-    process.stdout.write = write;
-    process.exitCode = undefined;
-  }
+/** Runs the CLI in a child process (the test runner owns this process's stdout). */
+function run(argv: string[]): { code: number; out: string; err: string } {
+  const main = new URL("./main.ts", import.meta.url).pathname;
+  const r = spawnSync(process.execPath, ["--import", "tsx", main, ...argv], {
+    encoding: "utf8",
+    env: { ...process.env, TZ: "UTC" },
+  });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
 test("megaretail quality exits 0 on a clean warehouse and 3 once an issue is planted", async () => {
@@ -34,7 +29,7 @@ test("megaretail quality exits 0 on a clean warehouse and 3 once an issue is pla
   );
   wh.close();
 
-  const clean = await run(["quality", "--db", db, "--json", "--log-level", "silent"]);
+  const clean = run(["quality", "--db", db, "--json"]);
   assert.equal(clean.code, EXIT.ok);
   const report = JSON.parse(clean.out) as QualityReport;
   assert.equal(report.clean, true);
@@ -43,7 +38,7 @@ test("megaretail quality exits 0 on a clean warehouse and 3 once an issue is pla
   const again = await Warehouse.open(db);
   await again.run("INSERT INTO sales VALUES (DATE '2024-01-03', 'S1', 'P9', -1, NULL, NULL)");
   again.close();
-  const dirty = await run(["quality", "--db", db, "--log-level", "silent"]);
+  const dirty = run(["quality", "--db", db]);
   assert.equal(dirty.code, EXIT.issuesFound);
   assert.match(dirty.out, /ERROR\s+negative\s+sales: 1 rows where units is negative/);
   assert.match(dirty.out, /ERROR\s+unknown-id\s+sales: 1 rows with a product_id unknown to products/);

@@ -6,7 +6,7 @@ import { join } from "node:path";
  * A tiny hand-made M5 folder for tests: 21 calendar days (weeks 11101..11103) from 2011-01-29, items
  * FOODS_1_001 and HOBBIES_1_002 in stores CA_1 and TX_1. HOBBIES_1_002 has no price in week 11101 (its
  * first week is 11102: days before are not in the assortment). Sales run d_1..d_14 unless `days` says
- * otherwise; units are (day + item + store) mod 4. Returns the folder.
+ * otherwise; units are (day + item + store) mod 4, and 0 for HOBBIES_1_002 before d_8. Returns the folder.
  */
 export function writeM5Fixture(
   options: { days?: [first: number, last: number]; salesFile?: string; dropColumns?: string[] } = {},
@@ -50,7 +50,8 @@ export function writeM5Fixture(
         state_id: state!,
       };
       const row = idCols.map((c) => values[c]!);
-      for (let d = first; d <= last; d++) row.push(String((d + i + s) % 4));
+      // HOBBIES_1_002 sells nothing before its first priced week (d_8), like M5's leading zeros.
+      for (let d = first; d <= last; d++) row.push(String(i === 1 && d < 8 ? 0 : (d + i + s) % 4));
       rows.push(row.join(","));
     });
   });
