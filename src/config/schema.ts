@@ -32,6 +32,41 @@ export const configSchema = z
           ),
       })
       .prefault({}),
+    features: z
+      .object({
+        latencyDays: z
+          .number()
+          .int()
+          .min(0)
+          .max(60)
+          .default(3)
+          .describe("Data latency: features for a forecast made at origin o use observed data up to o - latencyDays."),
+        plannedDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(366)
+          .default(28)
+          .describe("Planned data (prices, promos) is known this many days past the origin."),
+        lags: z.array(z.number().int().min(1)).default([1, 2, 3, 4, 5, 6, 7, 14, 21, 28]).describe("Lags in days."),
+        meanWindows: z
+          .array(z.number().int().min(2))
+          .default([7, 14, 28, 56, 91, 182, 364])
+          .describe("Windows (days) of rolling mean, std and share of zero days."),
+        orderWindows: z
+          .array(z.number().int().min(2))
+          .default([7, 28, 91, 364])
+          .describe("Windows of rolling min, max and quantiles."),
+        quantiles: z
+          .array(z.number().min(0).max(1))
+          .default([0.1, 0.25, 0.5, 0.75, 0.9])
+          .describe("Rolling quantile levels (0.5 = median)."),
+        sameWeekdayWeeks: z
+          .array(z.number().int().min(1))
+          .default([1, 4, 8])
+          .describe("Mean of the target's weekday over the last k weeks."),
+      })
+      .prefault({}),
     validation: z
       .object({
         folds: z.number().int().min(1).max(100).default(5).describe("Outer rolling-origin folds (K)."),

@@ -9,6 +9,13 @@ export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 
+/** Typed array kinds `readTyped` fills. */
+export type TypedKind = "f32" | "f64" | "i32" | "u8";
+const TYPED = { f32: Float32Array, f64: Float64Array, i32: Int32Array, u8: Uint8Array } as const;
+type TypedOf = { f32: Float32Array; f64: Float64Array; i32: Int32Array; u8: Uint8Array };
+/** The typed arrays `readTyped` returns, by column name, each of the kind asked for. */
+export type TypedColumns<T extends Record<string, TypedKind>> = { [K in keyof T]: TypedOf[T[K]] };
+
 /**
  * The embedded warehouse: one DuckDB file. The only module that talks to DuckDB; everything else asks it
  * for rows or typed columns. Opening it applies pending migrations.
@@ -91,6 +98,57 @@ export class Warehouse {
         out[name] = values.map(toCell);
       }
     }
+    return out;
+  }
+
+  /**
+   * Streams a query's result into typed arrays, one per requested column, without building row objects
+   * (the fast path from the warehouse to modelling code). NULL becomes NaN in float columns and -1 in int
+   * columns; booleans become 0/1 in Uint8Array.
+   */
+  async readTyped<T extends Record<string, TypedKind>>(
+    sql: string,
+    kinds: T,
+    params?: Params,
+  ): Promise<TypedColumns<T>> {
+    const names = Object.keys(kinds) as (keyof T & string)[];
+    const result = await this.connection.run(sql, params);
+    const index = names.map((name) => {
+      const i = result.columnNames().indexOf(name);
+      if (i < 0) throw new Error(`readTyped: column "${name}" is not in the query result`);
+      return i;
+    });
+    let capacity = 1 << 16;
+    let cols = names.map((name) => new TYPED[kinds[name]](capacity));
+    let n = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const m = chunk.rowCount;
+      if (n + m > capacity) {
+        while (n + m > capacity) capacity *= 2;
+        cols = cols.map((a, j) => {
+          const b = new TYPED[kinds[names[j]!]](capacity);
+          b.set(a.subarray(0, n));
+          return b;
+        });
+      }
+      names.forEach((name, j) => {
+        const v = chunk.getColumnVector(index[j]!);
+        const out = cols[j]!;
+        const missing =
+          kinds[name] === "f32" || kinds[name] === "f64" ? Number.NaN : kinds[name] === "i32" ? -1 : 0;
+        for (let i = 0; i < m; i++) {
+          const x = v.getItem(i);
+          out[n + i] = x === null ? missing : typeof x === "boolean" ? (x ? 1 : 0) : Number(x);
+        }
+      });
+      n += m;
+    }
+    const out = {} as TypedColumns<T>;
+    names.forEach((name, j) => {
+      (out as Record<string, unknown>)[name] = cols[j]!.slice(0, n);
+    });
     return out;
   }
 

@@ -1,0 +1,168 @@
+import type { Day } from "../core/days.ts";
+import { formatDay } from "../core/days.ts";
+import { sqlString, type Warehouse } from "./warehouse.ts";
+
+/** A categorical attribute of each series: an integer code per series and the code's label. */
+export interface Categorical {
+  name: string;
+  codes: Int32Array;
+  labels: string[];
+}
+
+/**
+ * The daily fact table as grouped typed arrays (mlforecast's grouped array): series i covers days
+ * start[i] .. start[i] + (indptr[i+1] - indptr[i]) - 1, densely; a day without a row is NaN / 0.
+ */
+export interface DailyPanel {
+  storeId: string[];
+  productId: string[];
+  indptr: Int32Array;
+  start: Int32Array;
+  /** Last day loaded (the data end, or the `end` asked for). */
+  end: Day;
+  /** Units sold (NaN: no row that day). */
+  units: Float32Array;
+  /** Units where they measure demand: NaN on stockout days, not-in-assortment days and days without a row. */
+  demand: Float32Array;
+  price: Float32Array;
+  regularPrice: Float32Array;
+  onPromo: Uint8Array;
+  promoDiscount: Float32Array;
+  inAssortment: Uint8Array;
+  stockout: Uint8Array;
+  /** Series attributes from products and stores, as categoricals (category levels, brand, DC, region, format...). */
+  categoricals: Categorical[];
+  /** Region of each series' store (joins regional calendar events and weather); null where unknown. */
+  region: (string | null)[];
+  /** Numeric series attributes (store size, shelf life), NaN where unknown. */
+  numerics: { name: string; values: Float32Array }[];
+}
+
+const CATEGORICAL_ATTRS = [
+  "p.category_l1",
+  "p.category_l2",
+  "p.category_l3",
+  "p.brand",
+  "p.price_group",
+  "s.dc_id",
+  "s.region",
+  "s.format",
+  "s.store_id",
+] as const;
+const NUMERIC_ATTRS = ["p.shelf_life_days", "s.size_m2"] as const;
+
+/**
+ * Loads `daily` (optionally only days <= end, and only some stores) into a DailyPanel, series ordered by
+ * (store_id, product_id). This is the one road from the warehouse to modelling code.
+ */
+export async function loadDailyPanel(
+  wh: Warehouse,
+  options: { end?: Day; stores?: string[] } = {},
+): Promise<DailyPanel> {
+  const where = (alias: string) => {
+    const conds: string[] = [];
+    if (options.end !== undefined) conds.push(`${alias}date <= DATE '${formatDay(options.end)}'`);
+    if (options.stores) conds.push(`${alias}store_id IN (${options.stores.map(sqlString).join(",")})`);
+    return conds.length > 0 ? `WHERE ${conds.join(" AND ")}` : "";
+  };
+  await wh.run("DROP TABLE IF EXISTS temp.panel_series");
+  await wh.run(`CREATE TEMP TABLE panel_series AS
+    SELECT row_number() OVER (ORDER BY store_id, product_id)::INT - 1 AS sid, store_id, product_id,
+           (min(date) - DATE '1970-01-01')::INT AS first_day, (max(date) - DATE '1970-01-01')::INT AS last_day
+    FROM daily ${where("")} GROUP BY store_id, product_id`);
+  const series = await wh.all<{ store_id: string; product_id: string; first_day: number; last_day: number }>(
+    "SELECT store_id, product_id, first_day, last_day FROM temp.panel_series ORDER BY sid",
+  );
+  const n = series.length;
+  const dataEnd = series.reduce((m, s) => Math.max(m, s.last_day), Number.NEGATIVE_INFINITY);
+  const end = options.end ?? dataEnd;
+  const indptr = new Int32Array(n + 1);
+  const start = new Int32Array(n);
+  series.forEach((s, i) => {
+    start[i] = s.first_day;
+    indptr[i + 1] = indptr[i]! + (end - s.first_day + 1);
+  });
+  const total = indptr[n]!;
+  const panel: DailyPanel = {
+    storeId: series.map((s) => s.store_id),
+    productId: series.map((s) => s.product_id),
+    indptr,
+    start,
+    end,
+    units: new Float32Array(total).fill(Number.NaN),
+    demand: new Float32Array(total).fill(Number.NaN),
+    price: new Float32Array(total).fill(Number.NaN),
+    regularPrice: new Float32Array(total).fill(Number.NaN),
+    onPromo: new Uint8Array(total),
+    promoDiscount: new Float32Array(total),
+    inAssortment: new Uint8Array(total),
+    stockout: new Uint8Array(total),
+    categoricals: [],
+    region: [],
+    numerics: [],
+  };
+  const rows = await wh.readTyped(
+    `SELECT ps.sid, (d.date - DATE '1970-01-01')::INT AS day, d.units::FLOAT AS units, d.price::FLOAT AS price,
+            d.regular_price::FLOAT AS regular_price, d.on_promo, coalesce(d.promo_discount, 0)::FLOAT AS promo_discount,
+            d.in_assortment, d.stockout
+     FROM daily d JOIN temp.panel_series ps USING (store_id, product_id) ${where("d.")}`,
+    {
+      sid: "i32",
+      day: "i32",
+      units: "f32",
+      price: "f32",
+      regular_price: "f32",
+      on_promo: "u8",
+      promo_discount: "f32",
+      in_assortment: "u8",
+      stockout: "u8",
+    },
+  );
+  for (let r = 0; r < rows.sid.length; r++) {
+    const i = rows.sid[r]!;
+    const j = indptr[i]! + (rows.day[r]! - start[i]!);
+    const u = rows.units[r]!;
+    panel.units[j] = u;
+    panel.price[j] = rows.price[r]!;
+    panel.regularPrice[j] = rows.regular_price[r]!;
+    panel.onPromo[j] = rows.on_promo[r]!;
+    panel.promoDiscount[j] = rows.promo_discount[r]!;
+    panel.inAssortment[j] = rows.in_assortment[r]!;
+    panel.stockout[j] = rows.stockout[r]!;
+    panel.demand[j] = rows.in_assortment[r] && !rows.stockout[r] ? u : Number.NaN;
+  }
+  const attrs = await wh.all(
+    `SELECT ${[...CATEGORICAL_ATTRS, ...NUMERIC_ATTRS].map((c) => `${c}::VARCHAR AS "${c}"`).join(", ")}
+     FROM temp.panel_series ps LEFT JOIN products p USING (product_id) LEFT JOIN stores s ON s.store_id = ps.store_id
+     ORDER BY ps.sid`,
+  );
+  for (const c of CATEGORICAL_ATTRS) {
+    const labels: string[] = [];
+    const index = new Map<string, number>();
+    const codes = new Int32Array(n);
+    attrs.forEach((row, i) => {
+      const v = row[c];
+      if (v === null || v === undefined) {
+        codes[i] = -1;
+        return;
+      }
+      const key = String(v);
+      let code = index.get(key);
+      if (code === undefined) {
+        code = labels.length;
+        labels.push(key);
+        index.set(key, code);
+      }
+      codes[i] = code;
+    });
+    // A constant or absent attribute carries no information; leave it out.
+    if (labels.length > 1) panel.categoricals.push({ name: c.slice(2), codes, labels });
+  }
+  panel.region = attrs.map((row) => (row["s.region"] === null ? null : String(row["s.region"])));
+  for (const c of NUMERIC_ATTRS) {
+    const values = Float32Array.from(attrs, (row) => (row[c] === null ? Number.NaN : Number(row[c])));
+    if (values.some((v) => !Number.isNaN(v))) panel.numerics.push({ name: c.slice(2), values });
+  }
+  await wh.run("DROP TABLE IF EXISTS temp.panel_series");
+  return panel;
+}

@@ -1,0 +1,294 @@
+import { dayOfYear, weekday, yearMonth } from "../core/days.ts";
+import type { DailyPanel } from "../data/to-panel.ts";
+import { type CalendarFlags, regionIndex } from "./calendar.ts";
+import { type FeatureSettings, featureNames } from "./names.ts";
+import { PrefixStats } from "./series-stats.ts";
+import { SortedWindow } from "./sorted-window.ts";
+
+/** Rows to build: series index, forecast origin (day) and horizon (1..), sorted by series then origin. */
+export interface FeatureRows {
+  series: Int32Array;
+  origin: Int32Array;
+  horizon: Int32Array;
+}
+
+/** The feature matrix (column-major), its targets and the metadata the learner and metrics need. */
+export interface FeatureMatrix {
+  names: string[];
+  categorical: string[];
+  columns: Float32Array[];
+  /** Demand on the target day (NaN where unknown: stockout, not in assortment, no data). */
+  target: Float32Array;
+  /** Price on the target day (for price-weighted metrics); NaN where unknown. */
+  price: Float32Array;
+  rows: FeatureRows;
+}
+
+/** Build options. `unsafeLagShift` moves lags into the future: only the leakage test uses it, to prove it bites. */
+export interface BuildOptions {
+  unsafeLagShift?: number;
+}
+
+const CAP = 60; // days_to/since_event and promo distances are capped here
+
+/**
+ * Computes every feature for every row. History features see observed data up to the cutoff
+ * c = origin - latencyDays only; planned data (prices, promos) up to origin + plannedDays; the calendar is known.
+ * The same function serves training, backtests and forecasts, so they cannot disagree.
+ */
+export function buildFeatures(
+  panel: DailyPanel,
+  calendar: CalendarFlags,
+  settings: FeatureSettings,
+  rows: FeatureRows,
+  options: BuildOptions = {},
+): FeatureMatrix {
+  const { names, categorical } = featureNames(settings, panel);
+  const n = rows.series.length;
+  const columns = names.map(() => new Float32Array(n));
+  const target = new Float32Array(n);
+  const price = new Float32Array(n);
+  const lat = settings.latencyDays;
+  const shift = options.unsafeLagShift ?? 0;
+  const group = groupVolumes(panel, rows, lat);
+  const windows = settings.orderWindows.map((w) => new SortedWindow(w));
+  const regionOf = panel.region.map((r) => regionIndex(calendar, r));
+
+  let r = 0;
+  while (r < n) {
+    const i = rows.series[r]!;
+    const base = panel.indptr[i]!;
+    const len = panel.indptr[i + 1]! - base;
+    const s0 = panel.start[i]!;
+    const demand = panel.demand.subarray(base, base + len);
+    const units = panel.units.subarray(base, base + len);
+    const pr = panel.price.subarray(base, base + len);
+    const stats = new PrefixStats(demand);
+    const priceStats = new PrefixStats(pr);
+    const elastic = new ElasticityStats(demand, pr);
+    const lastSale = lastSaleIndex(units);
+    const reg = regionOf[i]!;
+    for (const sw of windows) sw.clear();
+    let prevCut = Number.NEGATIVE_INFINITY;
+
+    for (; r < n && rows.series[r] === i; r++) {
+      const o = rows.origin[r]!;
+      const h = rows.horizon[r]!;
+      const c = o - lat - s0; // cutoff as an index into the series
+      const d = o + h - s0; // target day as an index
+      const plannedEnd = o + settings.plannedDays - s0;
+      target[r] = d >= 0 && d < len ? demand[d]! : Number.NaN;
+      price[r] = d >= 0 && d < len ? pr[d]! : Number.NaN;
+      let f = 0;
+      const put = (v: number) => {
+        columns[f++]![r] = v;
+      };
+      const at = (arr: ArrayLike<number>, t: number) => (t >= 0 && t <= c && t < len ? arr[t]! : Number.NaN);
+      const planned = (arr: ArrayLike<number>, t: number) =>
+        t >= 0 && t <= plannedEnd && t < len ? arr[t]! : Number.NaN;
+
+      put(h);
+      for (const k of settings.lags)
+        put(
+          shift ? (c - k + 1 + shift < len ? demand[c - k + 1 + shift]! : Number.NaN) : at(demand, c - k + 1),
+        );
+      for (const w of settings.meanWindows) {
+        put(stats.mean(c - w + 1, c));
+        put(stats.std(c - w + 1, c));
+        put(stats.zeroShare(c - w + 1, c));
+      }
+      put(c >= 0 ? stats.n(c - 27, c) / 28 : Number.NaN);
+      // Slide the sorted windows from the previous cutoff to this one (or rebuild after a jump).
+      settings.orderWindows.forEach((w, j) => {
+        const sw = windows[j]!;
+        if (c - prevCut >= w || c < prevCut) {
+          sw.clear();
+          for (let t = Math.max(0, c - w + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
+        } else {
+          for (let t = prevCut - w + 1; t <= c - w; t++) if (t >= 0 && t < len) sw.remove(demand[t]!);
+          for (let t = prevCut + 1; t <= c; t++) if (t >= 0 && t < len) sw.add(demand[t]!);
+        }
+        put(sw.min());
+        put(sw.max());
+        for (const p of settings.quantiles) put(sw.quantile(p));
+      });
+      prevCut = c;
+      for (const k of settings.sameWeekdayWeeks) put(sameWeekdayMean(demand, d, c, k));
+      put(at(demand, d - 364));
+      put(d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN);
+      put(
+        c >= 0 && c < len && lastSale[Math.min(c, len - 1)]! >= 0
+          ? c - lastSale[Math.min(c, len - 1)]!
+          : Number.NaN,
+      );
+      put(c >= 0 ? c + 1 : Number.NaN);
+      const g = group.at(i, o);
+      put(g.store);
+      const own = stats.total(c - 90, c);
+      put(g.l1 > 0 ? own / g.l1 : Number.NaN);
+      put(g.l2 > 0 ? own / g.l2 : Number.NaN);
+      put(g.l3 > 0 ? own / g.l3 : Number.NaN);
+      // Calendar of the target day.
+      const day = o + h;
+      const { month } = yearMonth(day);
+      put(weekday(day));
+      put(month);
+      put(new Date(day * 86_400_000).getUTCDate());
+      put(dayOfYear(day));
+      const cal = day - calendar.start;
+      const ev = reg >= 0 ? calendar.event[reg]! : undefined;
+      put(ev && cal >= 0 && cal < ev.length ? ev[cal]! : Number.NaN);
+      put(ev ? distance(ev, cal, +1) : Number.NaN);
+      put(ev ? distance(ev, cal, -1) : Number.NaN);
+      put(reg >= 0 && cal >= 0 && cal < calendar.snap[reg]!.length ? calendar.snap[reg]![cal]! : Number.NaN);
+      put(
+        reg >= 0 && cal >= 0 && cal < calendar.payday[reg]!.length ? calendar.payday[reg]![cal]! : Number.NaN,
+      );
+      // Prices and promos: planned, so the target day's values are known at the origin.
+      const p = planned(pr, d);
+      const reg0 = planned(panel.regularPrice.subarray(base, base + len), d);
+      put(p);
+      put(reg0);
+      put(reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN);
+      put(p / priceStats.mean(c - 27, c));
+      put(p / priceStats.mean(c - 90, c));
+      put(p / at(pr, c));
+      const promo = panel.onPromo.subarray(base, base + len);
+      put(planned(promo, d));
+      put(planned(panel.promoDiscount.subarray(base, base + len), d));
+      put(promoRun(promo, d, plannedEnd));
+      put(promoUntil(promo, d, plannedEnd));
+      put(elastic.slope(c - 363, c));
+      for (const cat of panel.categoricals) put(cat.codes[i]! < 0 ? Number.NaN : cat.codes[i]!);
+      for (const num of panel.numerics) put(num.values[i]!);
+    }
+  }
+  return { names, categorical, columns, target, price, rows };
+}
+
+/** Mean of known values on the target's weekday over its last k occurrences at or before the cutoff. */
+function sameWeekdayMean(values: Float32Array, d: number, c: number, k: number): number {
+  let t = d - 7 * Math.max(1, Math.ceil((d - c) / 7));
+  let s = 0;
+  let m = 0;
+  for (let j = 0; j < k && t >= 0; j++, t -= 7) {
+    if (t < values.length && !Number.isNaN(values[t]!)) {
+      s += values[t]!;
+      m++;
+    }
+  }
+  return m > 0 ? s / m : Number.NaN;
+}
+
+/** For each day, the index of the last day up to it with units > 0 (-1 if none). */
+function lastSaleIndex(units: Float32Array): Int32Array {
+  const out = new Int32Array(units.length);
+  let last = -1;
+  for (let t = 0; t < units.length; t++) {
+    if (units[t]! > 0) last = t;
+    out[t] = last;
+  }
+  return out;
+}
+
+/** Days from index `t` to the nearest flagged day in direction `dir` (0 if flagged), capped. */
+function distance(flags: Uint8Array, t: number, dir: 1 | -1): number {
+  for (let k = 0; k <= CAP; k++) {
+    const u = t + dir * k;
+    if (u < 0 || u >= flags.length) return CAP;
+    if (flags[u]) return k;
+  }
+  return CAP;
+}
+
+/** Consecutive promo days ending at the target day (0 when not on promo). */
+function promoRun(promo: Uint8Array, d: number, plannedEnd: number): number {
+  if (d < 0 || d >= promo.length || d > plannedEnd) return Number.NaN;
+  let k = 0;
+  while (d - k >= 0 && promo[d - k] && k < CAP) k++;
+  return k;
+}
+
+/** Days from the target day to the next promo day within the planned horizon (CAP when none is planned). */
+function promoUntil(promo: Uint8Array, d: number, plannedEnd: number): number {
+  for (let t = Math.max(0, d); t <= Math.min(plannedEnd, promo.length - 1); t++) if (promo[t]) return t - d;
+  return CAP;
+}
+
+/** Log-log slope of demand on price (a linear elasticity) over a window, from prefix sums. */
+class ElasticityStats {
+  private readonly p: PrefixStats[];
+  constructor(demand: Float32Array, price: Float32Array) {
+    const n = demand.length;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    const xy = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      const ok = !Number.isNaN(demand[t]!) && price[t]! > 0;
+      x[t] = ok ? Math.log(price[t]!) : Number.NaN;
+      y[t] = ok ? Math.log1p(demand[t]!) : Number.NaN;
+      xy[t] = ok ? x[t]! * y[t]! : Number.NaN;
+    }
+    this.p = [new PrefixStats(x), new PrefixStats(y), new PrefixStats(xy)];
+  }
+  slope(a: number, b: number): number {
+    const [px, py, pxy] = this.p as [PrefixStats, PrefixStats, PrefixStats];
+    const k = px.n(a, b);
+    if (k < 28) return Number.NaN;
+    const sx = px.total(a, b);
+    const sy = py.total(a, b);
+    const vx = px.std(a, b) ** 2 * (k - 1);
+    if (!(vx > 1e-9)) return Number.NaN;
+    return (pxy.total(a, b) - (sx * sy) / k) / vx;
+  }
+}
+
+/**
+ * Sums of demand over the 28 (store) and 91 (category in store) days before each cutoff, for store volume and
+ * penetration. Computed once per distinct origin across all series, since they aggregate over series.
+ */
+function groupVolumes(panel: DailyPanel, rows: FeatureRows, lat: number) {
+  const origins = [...new Set(rows.origin)].sort((a, b) => a - b);
+  const oIndex = new Map(origins.map((o, k) => [o, k]));
+  const nSeries = panel.storeId.length;
+  const keyIds = new Map<string, number>();
+  const id = (k: string) => {
+    let v = keyIds.get(k);
+    if (v === undefined) {
+      v = keyIds.size;
+      keyIds.set(k, v);
+    }
+    return v;
+  };
+  const cat = (name: string) => panel.categoricals.find((c) => c.name === name);
+  const levels = [cat("category_l1"), cat("category_l2"), cat("category_l3")];
+  const groups = Array.from({ length: nSeries }, (_, i) => [
+    id(`s|${panel.storeId[i]}`),
+    ...levels.map((l, j) => id(`${j}|${panel.storeId[i]}|${l ? l.codes[i] : "-"}`)),
+  ]);
+  const store = new Float64Array(keyIds.size * origins.length);
+  const cat91 = new Float64Array(keyIds.size * origins.length);
+  for (let i = 0; i < nSeries; i++) {
+    const base = panel.indptr[i]!;
+    const stats = new PrefixStats(panel.demand.subarray(base, panel.indptr[i + 1]));
+    const [s, ...ls] = groups[i]!;
+    origins.forEach((o, k) => {
+      const c = o - lat - panel.start[i]!;
+      store[s! * origins.length + k] += stats.total(c - 27, c) / 28;
+      const t91 = stats.total(c - 90, c);
+      for (const g of ls) cat91[g * origins.length + k] += t91;
+    });
+  }
+  return {
+    at(i: number, o: number) {
+      const k = oIndex.get(o)!;
+      const [s, l1, l2, l3] = groups[i]!;
+      return {
+        store: store[s! * origins.length + k]!,
+        l1: cat91[l1! * origins.length + k]!,
+        l2: cat91[l2! * origins.length + k]!,
+        l3: cat91[l3! * origins.length + k]!,
+      };
+    },
+  };
+}

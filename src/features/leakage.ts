@@ -1,0 +1,81 @@
+import type { DailyPanel } from "../data/to-panel.ts";
+import { type BuildOptions, buildFeatures, type FeatureRows } from "./build.ts";
+import type { CalendarFlags } from "./calendar.ts";
+import type { FeatureSettings } from "./names.ts";
+
+/** A feature whose value changed when data it must not see was changed. */
+export interface Leak {
+  feature: string;
+  row: number;
+  before: number;
+  after: number;
+}
+
+/**
+ * The leakage check: for each row, scrambles every observed value (units, demand, stockouts, assortment)
+ * dated after the row's cutoff (origin - latency), and every planned value (prices, promos) dated after
+ * origin + plannedDays, then recomputes the features. Any feature that changed saw data it must not see.
+ */
+export function findLeaks(
+  panel: DailyPanel,
+  calendar: CalendarFlags,
+  settings: FeatureSettings,
+  rows: FeatureRows,
+  options: BuildOptions = {},
+): Leak[] {
+  const before = buildFeatures(panel, calendar, settings, rows, options);
+  const leaks: Leak[] = [];
+  for (let r = 0; r < rows.series.length; r++) {
+    const one: FeatureRows = {
+      series: rows.series.subarray(r, r + 1),
+      origin: rows.origin.subarray(r, r + 1),
+      horizon: rows.horizon.subarray(r, r + 1),
+    };
+    const scrambled = scrambleAfter(
+      panel,
+      rows.origin[r]! - settings.latencyDays,
+      rows.origin[r]! + settings.plannedDays,
+    );
+    const after = buildFeatures(scrambled, calendar, settings, one, options);
+    before.names.forEach((name, f) => {
+      const a = before.columns[f]![r]!;
+      const b = after.columns[f]![0]!;
+      if (!(a === b || (Number.isNaN(a) && Number.isNaN(b))))
+        leaks.push({ feature: name, row: r, before: a, after: b });
+    });
+  }
+  return leaks;
+}
+
+/** A copy of the panel with observed data after `cutoff` and planned data after `plannedEnd` replaced by junk. */
+function scrambleAfter(panel: DailyPanel, cutoff: number, plannedEnd: number): DailyPanel {
+  const p: DailyPanel = {
+    ...panel,
+    units: panel.units.slice(),
+    demand: panel.demand.slice(),
+    stockout: panel.stockout.slice(),
+    inAssortment: panel.inAssortment.slice(),
+    price: panel.price.slice(),
+    regularPrice: panel.regularPrice.slice(),
+    onPromo: panel.onPromo.slice(),
+    promoDiscount: panel.promoDiscount.slice(),
+  };
+  for (let i = 0; i < panel.storeId.length; i++) {
+    for (let j = panel.indptr[i]!; j < panel.indptr[i + 1]!; j++) {
+      const day = panel.start[i]! + (j - panel.indptr[i]!);
+      if (day > cutoff) {
+        p.units[j] = 997 + (j % 5);
+        p.demand[j] = j % 3 === 0 ? Number.NaN : 991 + (j % 7);
+        p.stockout[j] = 1 - p.stockout[j]!;
+        p.inAssortment[j] = 1 - p.inAssortment[j]!;
+      }
+      if (day > plannedEnd) {
+        p.price[j] = 123.4;
+        p.regularPrice[j] = 234.5;
+        p.onPromo[j] = 1 - p.onPromo[j]!;
+        p.promoDiscount[j] = 0.77;
+      }
+    }
+  }
+  return p;
+}
