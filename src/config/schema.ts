@@ -40,7 +40,9 @@ export const configSchema = z
           .min(0)
           .max(60)
           .default(3)
-          .describe("Data latency: features for a forecast made at origin o use observed data up to o - latencyDays."),
+          .describe(
+            "Data latency: features for a forecast made at origin o use observed data up to o - latencyDays.",
+          ),
         plannedDays: z
           .number()
           .int()
@@ -48,7 +50,10 @@ export const configSchema = z
           .max(366)
           .default(28)
           .describe("Planned data (prices, promos) is known this many days past the origin."),
-        lags: z.array(z.number().int().min(1)).default([1, 2, 3, 4, 5, 6, 7, 14, 21, 28]).describe("Lags in days."),
+        lags: z
+          .array(z.number().int().min(1))
+          .default([1, 2, 3, 4, 5, 6, 7, 14, 21, 28])
+          .describe("Lags in days."),
         meanWindows: z
           .array(z.number().int().min(2))
           .default([7, 14, 28, 56, 91, 182, 364])
