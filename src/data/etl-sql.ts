@@ -69,7 +69,8 @@ export function promoDaysSql(from: string, to: string): string {
 }
 
 /**
- * The rows of `daily` for the window, from the temp tables `_etl_pairs`, `_etl_sales` and `_etl_promos`.
+ * The rows of `daily` for the window, from the temp tables `_etl_pairs` and `_etl_promos` and the daily
+ * sales query `salesSql` (joined directly: copying 10M sales rows into a temp table first costs more).
  *
  * - units/revenue/discount: the day's sales, 0 when there was none.
  * - price: the promo price when `prices` has one, else the regular price less the covering promo's
@@ -80,7 +81,7 @@ export function promoDaysSql(from: string, to: string): string {
  *   open..close dates, and priced that day (a day with units sold counts as priced). The price condition
  *   applies only when `prices` holds any rows: a warehouse without prices cannot judge it.
  */
-export function dailyRowsSql(from: string, to: string, requirePrice: boolean): string {
+export function dailyRowsSql(from: string, to: string, requirePrice: boolean, salesSql: string): string {
   const priced = requirePrice ? "(p.regular_price IS NOT NULL OR coalesce(s.units, 0) > 0)" : "true";
   return `WITH grid AS (
       SELECT store_id, product_id,
@@ -104,7 +105,7 @@ export function dailyRowsSql(from: string, to: string, requirePrice: boolean): s
         AND coalesce(g.date >= so.open_date, true) AND coalesce(g.date <= so.close_date, true)
         AND ${priced}) AS in_assortment
     FROM grid g
-    LEFT JOIN _etl_sales s USING (date, store_id, product_id)
+    LEFT JOIN (${salesSql}) s USING (date, store_id, product_id)
     LEFT JOIN (SELECT * FROM prices WHERE date BETWEEN ${from} AND ${to}) p USING (date, store_id, product_id)
     LEFT JOIN (SELECT * FROM stock WHERE date BETWEEN ${from} AND ${to}) st USING (date, store_id, product_id)
     LEFT JOIN _etl_promos pr USING (date, store_id, product_id)

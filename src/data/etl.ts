@@ -92,16 +92,17 @@ async function writeWindow(
   options: EtlOptions,
 ): Promise<number> {
   const requirePrice = (await wh.scalar("SELECT count(*) FROM (SELECT 1 FROM prices LIMIT 1)")) > 0;
-  for (const t of ["_etl_pairs", "_etl_sales", "_etl_promos"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ["_etl_pairs", "_etl_promos"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
   await wh.run(`CREATE TEMP TABLE _etl_pairs AS ${pairsSql(withTx)}`);
-  await wh.run(`CREATE TEMP TABLE _etl_sales AS ${dailySalesSql(from, to, withTx)}`);
   await wh.run(`CREATE TEMP TABLE _etl_promos AS ${promoDaysSql(from, to)}`);
   const before = await wh.scalar("SELECT count(*) FROM daily");
   await withoutInsertionOrder(wh, () =>
     withQueryProgress(wh, "etl daily", options.progress, () =>
-      wh.run(`INSERT INTO daily BY NAME ${dailyRowsSql(from, to, requirePrice)}`),
+      wh.run(
+        `INSERT INTO daily BY NAME ${dailyRowsSql(from, to, requirePrice, dailySalesSql(from, to, withTx))}`,
+      ),
     ),
   );
-  for (const t of ["_etl_pairs", "_etl_sales", "_etl_promos"]) await wh.run(`DROP TABLE ${t}`);
+  for (const t of ["_etl_pairs", "_etl_promos"]) await wh.run(`DROP TABLE ${t}`);
   return (await wh.scalar("SELECT count(*) FROM daily")) - before;
 }
