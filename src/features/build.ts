@@ -43,7 +43,7 @@ export function buildFeatures(
   rows: FeatureRows,
   options: BuildOptions = {},
 ): FeatureMatrix {
-  const { names, categorical } = featureNames(settings, panel);
+  const { names, categorical, asofCount, targetCount } = featureNames(settings, panel);
   const n = rows.series.length;
   const columns = names.map(() => new Float32Array(n));
   const target = new Float32Array(n);
@@ -53,6 +53,7 @@ export function buildFeatures(
   const group = groupVolumes(panel, rows, lat);
   const windows = settings.orderWindows.map((w) => new SortedWindow(w));
   const regionOf = panel.region.map((r) => regionIndex(calendar, r));
+  const asof = new Float64Array(asofCount);
 
   let r = 0;
   while (r < n) {
@@ -63,6 +64,9 @@ export function buildFeatures(
     const demand = panel.demand.subarray(base, base + len);
     const units = panel.units.subarray(base, base + len);
     const pr = panel.price.subarray(base, base + len);
+    const regular = panel.regularPrice.subarray(base, base + len);
+    const promo = panel.onPromo.subarray(base, base + len);
+    const discount = panel.promoDiscount.subarray(base, base + len);
     const stats = new PrefixStats(demand);
     const priceStats = new PrefixStats(pr);
     const elastic = new ElasticityStats(demand, pr);
@@ -70,6 +74,7 @@ export function buildFeatures(
     const reg = regionOf[i]!;
     for (const sw of windows) sw.clear();
     let prevCut = Number.NEGATIVE_INFINITY;
+    let asofOrigin = Number.NaN;
 
     for (; r < n && rows.series[r] === i; r++) {
       const o = rows.origin[r]!;
@@ -79,91 +84,92 @@ export function buildFeatures(
       const plannedEnd = o + settings.plannedDays - s0;
       target[r] = d >= 0 && d < len ? demand[d]! : Number.NaN;
       price[r] = d >= 0 && d < len ? pr[d]! : Number.NaN;
-      let f = 0;
-      const put = (v: number) => {
-        columns[f++]![r] = v;
-      };
-      const at = (arr: ArrayLike<number>, t: number) => (t >= 0 && t <= c && t < len ? arr[t]! : Number.NaN);
-      const planned = (arr: ArrayLike<number>, t: number) =>
-        t >= 0 && t <= plannedEnd && t < len ? arr[t]! : Number.NaN;
 
-      put(h);
-      for (const k of settings.lags)
-        put(
-          shift ? (c - k + 1 + shift < len ? demand[c - k + 1 + shift]! : Number.NaN) : at(demand, c - k + 1),
-        );
-      for (const w of settings.meanWindows) {
-        put(stats.mean(c - w + 1, c));
-        put(stats.std(c - w + 1, c));
-        put(stats.zeroShare(c - w + 1, c));
-      }
-      put(c >= 0 ? stats.n(c - 27, c) / 28 : Number.NaN);
-      // Slide the sorted windows from the previous cutoff to this one (or rebuild after a jump).
-      settings.orderWindows.forEach((w, j) => {
-        const sw = windows[j]!;
-        if (c - prevCut >= w || c < prevCut) {
-          sw.clear();
-          for (let t = Math.max(0, c - w + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
-        } else {
-          for (let t = prevCut - w + 1; t <= c - w; t++) if (t >= 0 && t < len) sw.remove(demand[t]!);
-          for (let t = prevCut + 1; t <= c; t++) if (t >= 0 && t < len) sw.add(demand[t]!);
+      if (o !== asofOrigin) {
+        asofOrigin = o;
+        let f = 0;
+        for (const k of settings.lags) {
+          const t = c - k + 1 + shift;
+          asof[f++] = shift ? (t >= 0 && t < len ? demand[t]! : Number.NaN) : upTo(demand, t, c);
         }
-        put(sw.min());
-        put(sw.max());
-        for (const p of settings.quantiles) put(sw.quantile(p));
-      });
-      prevCut = c;
-      for (const k of settings.sameWeekdayWeeks) put(sameWeekdayMean(demand, d, c, k));
-      put(at(demand, d - 364));
-      put(d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN);
-      put(
-        c >= 0 && c < len && lastSale[Math.min(c, len - 1)]! >= 0
-          ? c - lastSale[Math.min(c, len - 1)]!
-          : Number.NaN,
-      );
-      put(c >= 0 ? c + 1 : Number.NaN);
-      const g = group.at(i, o);
-      put(g.store);
-      const own = stats.total(c - 90, c);
-      put(g.l1 > 0 ? own / g.l1 : Number.NaN);
-      put(g.l2 > 0 ? own / g.l2 : Number.NaN);
-      put(g.l3 > 0 ? own / g.l3 : Number.NaN);
+        for (const w of settings.meanWindows) {
+          asof[f++] = stats.mean(c - w + 1, c);
+          asof[f++] = stats.std(c - w + 1, c);
+          asof[f++] = stats.zeroShare(c - w + 1, c);
+        }
+        asof[f++] = c >= 0 ? stats.n(c - 27, c) / 28 : Number.NaN;
+        // Slide the sorted windows from the previous cutoff to this one (or rebuild after a jump).
+        for (let j = 0; j < windows.length; j++) {
+          const w = settings.orderWindows[j]!;
+          const sw = windows[j]!;
+          if (c - prevCut >= w || c < prevCut) {
+            sw.clear();
+            for (let t = Math.max(0, c - w + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
+          } else {
+            for (let t = Math.max(0, prevCut - w + 1); t <= Math.min(c - w, len - 1); t++)
+              sw.remove(demand[t]!);
+            for (let t = Math.max(0, prevCut + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
+          }
+          asof[f++] = sw.min();
+          asof[f++] = sw.max();
+          for (const p of settings.quantiles) asof[f++] = sw.quantile(p);
+        }
+        prevCut = c;
+        const ls = c >= 0 ? lastSale[Math.min(c, len - 1)]! : -1;
+        asof[f++] = ls >= 0 ? c - ls : Number.NaN;
+        asof[f++] = c >= 0 ? c + 1 : Number.NaN;
+        const g = group.at(i, o);
+        const own = stats.total(c - 90, c);
+        asof[f++] = g.store;
+        asof[f++] = g.l1 > 0 ? own / g.l1 : Number.NaN;
+        asof[f++] = g.l2 > 0 ? own / g.l2 : Number.NaN;
+        asof[f++] = g.l3 > 0 ? own / g.l3 : Number.NaN;
+        asof[f++] = elastic.slope(c - 363, c);
+      }
+      for (let f = 0; f < asofCount; f++) columns[f]![r] = asof[f]!;
+
+      let f = asofCount;
+      columns[f++]![r] = h;
+      for (const k of settings.sameWeekdayWeeks) columns[f++]![r] = sameWeekdayMean(demand, d, c, k);
+      columns[f++]![r] = upTo(demand, d - 364, c);
+      columns[f++]![r] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
       // Calendar of the target day.
       const day = o + h;
-      const { month } = yearMonth(day);
-      put(weekday(day));
-      put(month);
-      put(new Date(day * 86_400_000).getUTCDate());
-      put(dayOfYear(day));
+      columns[f++]![r] = weekday(day);
+      columns[f++]![r] = yearMonth(day).month;
+      columns[f++]![r] = new Date(day * 86_400_000).getUTCDate();
+      columns[f++]![r] = dayOfYear(day);
       const cal = day - calendar.start;
-      const ev = reg >= 0 ? calendar.event[reg]! : undefined;
-      put(ev && cal >= 0 && cal < ev.length ? ev[cal]! : Number.NaN);
-      put(ev ? distance(ev, cal, +1) : Number.NaN);
-      put(ev ? distance(ev, cal, -1) : Number.NaN);
-      put(reg >= 0 && cal >= 0 && cal < calendar.snap[reg]!.length ? calendar.snap[reg]![cal]! : Number.NaN);
-      put(
-        reg >= 0 && cal >= 0 && cal < calendar.payday[reg]!.length ? calendar.payday[reg]![cal]! : Number.NaN,
-      );
+      const inCal = reg >= 0 && cal >= 0 && cal <= calendar.end - calendar.start;
+      columns[f++]![r] = inCal ? calendar.event[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = reg >= 0 ? distance(calendar.event[reg]!, cal, +1) : Number.NaN;
+      columns[f++]![r] = reg >= 0 ? distance(calendar.event[reg]!, cal, -1) : Number.NaN;
+      columns[f++]![r] = inCal ? calendar.snap[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = inCal ? calendar.payday[reg]![cal]! : Number.NaN;
       // Prices and promos: planned, so the target day's values are known at the origin.
-      const p = planned(pr, d);
-      const reg0 = planned(panel.regularPrice.subarray(base, base + len), d);
-      put(p);
-      put(reg0);
-      put(reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN);
-      put(p / priceStats.mean(c - 27, c));
-      put(p / priceStats.mean(c - 90, c));
-      put(p / at(pr, c));
-      const promo = panel.onPromo.subarray(base, base + len);
-      put(planned(promo, d));
-      put(planned(panel.promoDiscount.subarray(base, base + len), d));
-      put(promoRun(promo, d, plannedEnd));
-      put(promoUntil(promo, d, plannedEnd));
-      put(elastic.slope(c - 363, c));
-      for (const cat of panel.categoricals) put(cat.codes[i]! < 0 ? Number.NaN : cat.codes[i]!);
-      for (const num of panel.numerics) put(num.values[i]!);
+      const p = upTo(pr, d, plannedEnd);
+      const reg0 = upTo(regular, d, plannedEnd);
+      columns[f++]![r] = p;
+      columns[f++]![r] = reg0;
+      columns[f++]![r] = reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN;
+      columns[f++]![r] = p / priceStats.mean(c - 27, c);
+      columns[f++]![r] = p / priceStats.mean(c - 90, c);
+      columns[f++]![r] = p / upTo(pr, c, c);
+      columns[f++]![r] = upTo(promo, d, plannedEnd);
+      columns[f++]![r] = upTo(discount, d, plannedEnd);
+      columns[f++]![r] = promoRun(promo, d, plannedEnd);
+      columns[f++]![r] = promoUntil(promo, d, plannedEnd);
+      if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
+      for (const cat of panel.categoricals) columns[f++]![r] = cat.codes[i]! < 0 ? Number.NaN : cat.codes[i]!;
+      for (const num of panel.numerics) columns[f++]![r] = num.values[i]!;
     }
   }
   return { names, categorical, columns, target, price, rows };
+}
+
+/** arr[t] when 0 <= t <= last (the latest day the row may see) and t is inside the series; else NaN. */
+function upTo(arr: ArrayLike<number>, t: number, last: number): number {
+  return t >= 0 && t <= last && t < arr.length ? arr[t]! : Number.NaN;
 }
 
 /** Mean of known values on the target's weekday over its last k occurrences at or before the cutoff. */

@@ -17,21 +17,33 @@ export function featureNames(
   settings: FeatureSettings,
   panel: Pick<DailyPanel, "categoricals" | "numerics">,
 ) {
-  const names: string[] = ["horizon"];
-  for (const k of settings.lags) names.push(`demand_lag${k}`);
+  // As-of features depend only on (series, cutoff) and are computed once per origin, then shared by the
+  // horizons; target features depend on the target day; static ones on the series.
+  const asof: string[] = [];
+  for (const k of settings.lags) asof.push(`demand_lag${k}`);
   for (const w of settings.meanWindows)
-    names.push(`demand_mean_w${w}`, `demand_std_w${w}`, `demand_zero_share_w${w}`);
-  names.push("demand_known_share_w28");
+    asof.push(`demand_mean_w${w}`, `demand_std_w${w}`, `demand_zero_share_w${w}`);
+  asof.push("demand_known_share_w28");
   for (const w of settings.orderWindows) {
-    names.push(`demand_min_w${w}`, `demand_max_w${w}`);
-    for (const p of settings.quantiles) names.push(`demand_${levelName(p)}_w${w}`);
+    asof.push(`demand_min_w${w}`, `demand_max_w${w}`);
+    for (const p of settings.quantiles) asof.push(`demand_${levelName(p)}_w${w}`);
   }
-  for (const k of settings.sameWeekdayWeeks) names.push(`demand_same_weekday_mean_${k}w`);
-  names.push("demand_year_ago", "demand_year_ago_mean_w7", "days_since_sale", "history_days");
-  names.push("store_volume_mean_w28", "penetration_l1_w91", "penetration_l2_w91", "penetration_l3_w91");
-  names.push("weekday", "month", "day_of_month", "day_of_year", "event", "days_to_event", "days_since_event");
-  names.push("snap", "payday");
-  names.push(
+  asof.push("days_since_sale", "history_days", "store_volume_mean_w28");
+  asof.push("penetration_l1_w91", "penetration_l2_w91", "penetration_l3_w91", "elasticity_w364");
+  const target: string[] = ["horizon"];
+  for (const k of settings.sameWeekdayWeeks) target.push(`demand_same_weekday_mean_${k}w`);
+  target.push("demand_year_ago", "demand_year_ago_mean_w7");
+  target.push(
+    "weekday",
+    "month",
+    "day_of_month",
+    "day_of_year",
+    "event",
+    "days_to_event",
+    "days_since_event",
+  );
+  target.push("snap", "payday");
+  target.push(
     "price",
     "regular_price",
     "discount_depth",
@@ -39,8 +51,13 @@ export function featureNames(
     "price_rel_mean_w91",
     "price_change",
   );
-  names.push("on_promo", "promo_discount", "promo_days_into", "promo_days_until", "elasticity_w364");
+  target.push("on_promo", "promo_discount", "promo_days_into", "promo_days_until");
   const categorical = panel.categoricals.map((c) => c.name);
-  names.push(...categorical, ...panel.numerics.map((c) => c.name));
-  return { names, categorical: ["weekday", ...categorical] };
+  const statics = [...categorical, ...panel.numerics.map((c) => c.name)];
+  return {
+    names: [...asof, ...target, ...statics],
+    asofCount: asof.length,
+    targetCount: target.length,
+    categorical: ["weekday", ...categorical],
+  };
 }
