@@ -70,7 +70,9 @@ export function promoDaysSql(from: string, to: string): string {
 
 /**
  * The rows of `daily` for the window, from the temp tables `_etl_pairs` and `_etl_promos` and the daily
- * sales query `salesSql` (joined directly: copying 10M sales rows into a temp table first costs more).
+ * sales query `salesSql`. Rows are the sales themselves plus a zero row for each day of a pair's range
+ * without a sale. Only pairs with fewer sale days than days in range get a day grid, checked against their
+ * own sales: a dense history then costs a per-pair count, not a 10M x 10M join on string keys.
  *
  * - units/revenue/discount: the day's sales, 0 when there was none.
  * - price: the promo price when `prices` has one, else the regular price less the covering promo's
@@ -82,16 +84,25 @@ export function promoDaysSql(from: string, to: string): string {
  *   applies only when `prices` holds any rows: a warehouse without prices cannot judge it.
  */
 export function dailyRowsSql(from: string, to: string, requirePrice: boolean, salesSql: string): string {
-  const priced = requirePrice ? "(p.regular_price IS NOT NULL OR coalesce(s.units, 0) > 0)" : "true";
-  return `WITH grid AS (
-      SELECT store_id, product_id,
-        greatest(first, ${from}) + unnest(range(0, (${to} - greatest(first, ${from}))::INT + 1))::INT AS date
-      FROM _etl_pairs WHERE first <= ${to}
+  const priced = requirePrice ? "(p.regular_price IS NOT NULL OR r.units > 0)" : "true";
+  const lo = `greatest(first, ${from})`;
+  return `WITH s AS (${salesSql}),
+    gappy AS (
+      SELECT store_id, product_id, ${lo} AS lo FROM _etl_pairs
+      LEFT JOIN (SELECT store_id, product_id, count(*) AS n FROM s GROUP BY ALL) c USING (store_id, product_id)
+      WHERE first <= ${to} AND coalesce(c.n, 0) < (${to} - ${lo})::INT + 1
+    ),
+    gap_days AS (
+      SELECT store_id, product_id, lo + unnest(range(0, (${to} - lo)::INT + 1))::INT AS date FROM gappy
+    ),
+    r AS (
+      SELECT date, store_id, product_id, units, revenue, discount FROM s
+      UNION ALL
+      SELECT date, store_id, product_id, 0, 0, 0 FROM gap_days
+        ANTI JOIN (SELECT date, store_id, product_id FROM s SEMI JOIN gappy USING (store_id, product_id)) x
+        USING (date, store_id, product_id)
     )
-    SELECT g.date, g.store_id, g.product_id,
-      coalesce(s.units, 0) AS units,
-      CASE WHEN s.units IS NULL THEN 0 ELSE s.revenue END AS revenue,
-      CASE WHEN s.units IS NULL THEN 0 ELSE s.discount END AS discount,
+    SELECT r.date, r.store_id, r.product_id, r.units, r.revenue, r.discount,
       p.regular_price,
       coalesce(p.promo_price, p.regular_price * (1 - pr.discount), p.regular_price) AS price,
       (pr.promo_type IS NOT NULL OR p.promo_price IS NOT NULL) AS on_promo,
@@ -99,16 +110,14 @@ export function dailyRowsSql(from: string, to: string, requirePrice: boolean, sa
       coalesce(pr.discount, CASE WHEN p.promo_price IS NOT NULL AND p.regular_price > 0
         THEN greatest(0, least(1, 1 - p.promo_price / p.regular_price)) END) AS promo_discount,
       st.opening_stock, st.deliveries, st.write_offs,
-      coalesce(st.closing_stock = 0 OR st.opening_stock + st.deliveries - st.write_offs <= coalesce(s.units, 0),
-        false) AS stockout,
-      (coalesce(g.date >= pd.introduced_date, true) AND coalesce(g.date < pd.delisted_date, true)
-        AND coalesce(g.date >= so.open_date, true) AND coalesce(g.date <= so.close_date, true)
+      coalesce(st.closing_stock = 0 OR st.opening_stock + st.deliveries - st.write_offs <= r.units, false) AS stockout,
+      (coalesce(r.date >= pd.introduced_date, true) AND coalesce(r.date < pd.delisted_date, true)
+        AND coalesce(r.date >= so.open_date, true) AND coalesce(r.date <= so.close_date, true)
         AND ${priced}) AS in_assortment
-    FROM grid g
-    LEFT JOIN (${salesSql}) s USING (date, store_id, product_id)
+    FROM r
     LEFT JOIN (SELECT * FROM prices WHERE date BETWEEN ${from} AND ${to}) p USING (date, store_id, product_id)
     LEFT JOIN (SELECT * FROM stock WHERE date BETWEEN ${from} AND ${to}) st USING (date, store_id, product_id)
     LEFT JOIN _etl_promos pr USING (date, store_id, product_id)
-    LEFT JOIN products pd ON pd.product_id = g.product_id
-    LEFT JOIN stores so ON so.store_id = g.store_id`;
+    LEFT JOIN products pd ON pd.product_id = r.product_id
+    LEFT JOIN stores so ON so.store_id = r.store_id`;
 }

@@ -160,3 +160,31 @@ test("without any sales the daily table is empty", async () => {
   await assert.rejects(runEtl(wh, { rewriteDays: -1 }), /whole number/);
   wh.close();
 });
+
+test("a dense pair keeps its sales rows; a gappy one gets zero rows for the missing days", async () => {
+  const wh = await Warehouse.open(":memory:");
+  await load(wh, "stores", ["store_id", "S1"]);
+  await load(wh, "products", ["product_id,category_l1", "P1,F", "P2,F"]);
+  await load(wh, "sales", [
+    "date,store_id,product_id,units",
+    "2024-01-01,S1,P1,1",
+    "2024-01-02,S1,P1,2",
+    "2024-01-03,S1,P1,3",
+    "2024-01-01,S1,P2,5",
+    "2024-01-03,S1,P2,6",
+  ]);
+  await runEtl(wh);
+  const rows = await wh.all("SELECT product_id, date, units FROM daily ORDER BY product_id, date");
+  assert.deepEqual(
+    rows.map((r) => `${r.product_id} ${r.date} ${r.units}`),
+    [
+      "P1 2024-01-01 1",
+      "P1 2024-01-02 2",
+      "P1 2024-01-03 3",
+      "P2 2024-01-01 5",
+      "P2 2024-01-02 0",
+      "P2 2024-01-03 6",
+    ],
+  );
+  wh.close();
+});
