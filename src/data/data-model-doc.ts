@@ -74,6 +74,7 @@ count above zero are issues (exit code 3); info findings are measurements (exit 
 | \`unknown-id\` | error | a store, product or DC id that the referenced table does not hold |
 | \`gap\` | warning | days missing inside a (store, product) series' first..last day in \`sales\` or \`daily\` (info for a \`sales\` table without zero rows, which leaves out no-sale days by design) |
 | \`missing-day\`, \`thin-day\` | warning | a day with no rows, or fewer than half the median of the 14 days either side, in a daily source: a missing or late partition |
+| \`late-partition\` | warning | a daily feed partition that arrived more than 1 h after it was due, from the \`feed_arrivals\` log |
 | \`row-count\`, \`rows-per-day\` | info | rows per table; per day min / median / max |
 | \`stockout-share\`, \`not-in-assortment-share\` | info | share of \`daily\` rows that are censored |
 | \`coverage\` | info | share of products with competitor prices, of series-days with a price and with stock, of days with weather per region |

@@ -402,6 +402,29 @@ export const TABLES: TableSpec[] = [
     ],
   },
   {
+    name: "feed_arrivals",
+    kind: "source",
+    description:
+      "Optional: when each daily partition of a feed arrived (the file-drop log). Data may arrive up to 48 h late; the quality report lists late partitions.",
+    key: ["table_name", "date"],
+    columns: [
+      {
+        name: "table_name",
+        type: "VARCHAR",
+        nullable: false,
+        description: "Feed (source table) the partition belongs to, e.g. transactions.",
+      },
+      date("Day the partition holds."),
+      {
+        name: "expected_at",
+        type: "TIMESTAMP",
+        nullable: false,
+        description: "When the partition was due (UTC).",
+      },
+      { name: "arrived_at", type: "TIMESTAMP", nullable: false, description: "When it arrived (UTC)." },
+    ],
+  },
+  {
     name: "daily",
     kind: "derived",
     description:

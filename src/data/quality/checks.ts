@@ -2,6 +2,7 @@ import { coverageCheck } from "./coverage.ts";
 import { duplicatesCheck } from "./duplicates.ts";
 import { flagsCheck } from "./flags.ts";
 import { gapsCheck } from "./gaps.ts";
+import { latePartitionsCheck } from "./late-partitions.ts";
 import { orphansCheck } from "./orphans.ts";
 import { quarantineCheck } from "./quarantine.ts";
 import { rowCountsCheck } from "./row-counts.ts";
@@ -21,6 +22,7 @@ export const QUALITY_CHECKS: readonly QualityCheck[] = [
   orphansCheck,
   gapsCheck,
   rowCountsCheck,
+  latePartitionsCheck,
   flagsCheck,
   coverageCheck,
 ];

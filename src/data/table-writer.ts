@@ -1,0 +1,286 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  DuckDBDoubleType,
+  DuckDBInstance,
+  DuckDBIntegerType,
+  DuckDBTableFunction,
+  type DuckDBType,
+  DuckDBVarCharType,
+  type DuckDBVector,
+  INTEGER,
+} from "@duckdb/node-api";
+import type { ColumnType } from "./schema.ts";
+import { sqlString } from "./warehouse.ts";
+
+/** Output file format of a table writer. */
+export type FileFormat = "csv" | "parquet";
+
+/** A column to write: its name and warehouse type; optional ways of encoding it while staged. */
+export interface WriterColumn {
+  name: string;
+  type: ColumnType;
+  nullable?: boolean;
+  /** VARCHAR given as an index into this list (ids stay numbers until DuckDB writes the file). */
+  dict?: readonly string[];
+  /** VARCHAR given as an integer number and written as its decimal text (e.g. check ids). */
+  intText?: boolean;
+  /**
+   * VARCHAR given as an integer n and written as prefix + (n + offset) zero-padded to `width`
+   * (e.g. "P000042" for n = 41 with offset 1).
+   */
+  idPattern?: { prefix: string; width: number; offset?: number };
+}
+
+/** What a writer needs to know about a table (a `TableSpec` of schema.ts fits). */
+export interface WriterTable {
+  name: string;
+  columns: readonly WriterColumn[];
+}
+
+/** Where a writer's rows went. */
+export interface WrittenTable {
+  table: string;
+  files: string[];
+  rows: number;
+}
+
+/** Integer columns use this value for null (NaN does the job for doubles). */
+export const NULL_INT = -2147483648;
+
+type Kind = "int" | "double" | "text" | "dict";
+const VECTOR = 2048;
+
+/**
+ * Streams rows to CSV or Parquet files through DuckDB. Rows are staged column-wise in typed arrays (dates as
+ * day numbers, timestamps as epoch seconds, ids as dictionary indexes, NaN / NULL_INT as null); every
+ * `partRows` rows one part is written by `COPY (SELECT ... FROM <table function>) TO file`, the table function
+ * handing DuckDB the typed arrays chunk by chunk, so DuckDB renders the real types and encodes the file in C++.
+ * Memory stays bounded by the part size whatever the number of rows.
+ */
+export class FileSink {
+  private readonly connections: DuckDBConnection[] = [];
+
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  /** Opens a sink. Output does not depend on `threads`. */
+  static async open(options: { threads?: number } = {}): Promise<FileSink> {
+    const instance = await DuckDBInstance.create(":memory:", {
+      threads: String(options.threads ?? 1),
+      preserve_insertion_order: "true",
+    });
+    return new FileSink(instance);
+  }
+
+  /**
+   * A writer for `table` whose parts go to `dir/<table>/part-NNNNN.<format>`, or to `dir/<table>.<format>`
+   * with `single` (everything staged, one file: for small tables).
+   */
+  async writer(
+    table: WriterTable,
+    options: { dir: string; format: FileFormat; partRows?: number; single?: boolean },
+  ): Promise<TableWriter> {
+    const connection = await this.instance.connect();
+    this.connections.push(connection);
+    const w = new TableWriter(connection, table, options);
+    if (!options.single) mkdirSync(join(options.dir, table.name), { recursive: true });
+    return w;
+  }
+
+  /** Closes every connection and the DuckDB instance. */
+  close(): void {
+    for (const c of this.connections) c.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/**
+ * One table's writer. The row API is positional for speed: `num(col, x)` (or `text(col, s)`) for every
+ * column, then `end()`; `await flushIfFull()` between batches writes a part when the buffer is full, and
+ * `finish()` writes the rest.
+ */
+export class TableWriter {
+  /** Rows written so far (buffered or in files). */
+  rows = 0;
+  private n = 0;
+  private part = 0;
+  private readonly kinds: Kind[];
+  private readonly ints: Int32Array[] = [];
+  private readonly doubles: Float64Array[] = [];
+  private readonly strings: (string | null)[][] = [];
+  private capacity: number;
+  private readonly files: string[] = [];
+  private readonly selectSql: string;
+  private readonly fnName: string;
+  private registered = false;
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    readonly table: WriterTable,
+    private readonly options: { dir: string; format: FileFormat; partRows?: number; single?: boolean },
+  ) {
+    this.kinds = table.columns.map(kindOf);
+    const bytesPerRow = this.kinds.reduce((s, k) => s + (k === "double" ? 8 : k === "text" ? 16 : 4), 0);
+    // About 32 MB of buffered values per table, so all the writers of a run together stay well under 1 GB.
+    this.capacity = options.single
+      ? 1024
+      : Math.max(VECTOR, options.partRows ?? Math.floor(32_000_000 / bytesPerRow));
+    for (const k of this.kinds) {
+      this.ints.push(new Int32Array(k === "int" || k === "dict" ? this.capacity : 0));
+      this.doubles.push(new Float64Array(k === "double" ? this.capacity : 0));
+      this.strings.push(k === "text" ? new Array(this.capacity).fill(null) : []);
+    }
+    this.fnName = `scan_${table.name.replace(/\W/g, "_")}`;
+    this.selectSql = table.columns
+      .map((c, i) => `${renderSql(c, this.kinds[i]!, `c${i}`)} AS "${c.name}"`)
+      .join(", ");
+  }
+
+  /** Sets numeric column `col` of the current row (NaN or NULL_INT writes null; ids are dictionary indexes). */
+  num(col: number, x: number): void {
+    const k = this.kinds[col];
+    if (k === "double") this.doubles[col]![this.n] = x;
+    else this.ints[col]![this.n] = Number.isNaN(x) ? NULL_INT : x;
+  }
+
+  /** Sets text column `col` of the current row. */
+  text(col: number, s: string | null): void {
+    this.strings[col]![this.n] = s;
+  }
+
+  /** Ends the current row. A `single` writer grows its buffer; the others must call `flushIfFull` often enough. */
+  end(): void {
+    this.n++;
+    this.rows++;
+    if (this.n === this.capacity) {
+      if (!this.options.single)
+        throw new Error(`${this.table.name}: buffer full; call flushIfFull() more often`);
+      this.grow();
+    }
+  }
+
+  /** Writes a part when the buffer is nearly full (leaves room for `headroom` more rows). */
+  async flushIfFull(headroom = 0): Promise<void> {
+    if (this.n + headroom >= this.capacity) await this.writePart();
+  }
+
+  /** Writes what is left and returns the files written. */
+  async finish(): Promise<WrittenTable> {
+    if (this.n > 0 || this.files.length === 0) await this.writePart();
+    return { table: this.table.name, files: [...this.files], rows: this.rows };
+  }
+
+  /** Room left in the buffer before a flush is needed. */
+  get room(): number {
+    return this.options.single ? Number.POSITIVE_INFINITY : this.capacity - this.n;
+  }
+
+  private grow(): void {
+    const cap = this.ints.length > 0 ? this.n * 2 : 0;
+    for (let c = 0; c < this.kinds.length; c++) {
+      const k = this.kinds[c];
+      if (k === "int" || k === "dict") {
+        const a = new Int32Array(cap);
+        a.set(this.ints[c]!);
+        this.ints[c] = a;
+      } else if (k === "double") {
+        const a = new Float64Array(cap);
+        a.set(this.doubles[c]!);
+        this.doubles[c] = a;
+      }
+    }
+    this.capacity = cap;
+  }
+
+  private register(): void {
+    const types: DuckDBType[] = this.kinds.map((k) => {
+      if (k === "int") return DuckDBIntegerType.instance;
+      if (k === "double") return DuckDBDoubleType.instance;
+      return DuckDBVarCharType.instance;
+    });
+    this.connection.registerTableFunction(
+      DuckDBTableFunction.create({
+        name: this.fnName,
+        parameterTypes: [INTEGER],
+        bindFunction: (info) => {
+          types.forEach((t, i) => {
+            info.addResultColumn(`c${i}`, t);
+          });
+        },
+        initFunction: (info) => info.setInitData({ next: 0 }),
+        mainFunction: (info, out) => this.fill(info.initData as { next: number }, out),
+      }),
+    );
+    this.registered = true;
+  }
+
+  private fill(state: { next: number }, out: DuckDBDataChunk): void {
+    const from = state.next;
+    const n = Math.min(VECTOR, this.n - from);
+    out.rowCount = n;
+    if (n <= 0) return;
+    for (let c = 0; c < this.kinds.length; c++) {
+      const v = out.getColumnVector(c) as DuckDBVector;
+      const k = this.kinds[c];
+      if (k === "dict") {
+        const src = this.ints[c]!;
+        const dict = this.table.columns[c]!.dict!;
+        for (let i = 0; i < n; i++) {
+          const x = src[from + i]!;
+          v.setItem(i, x < 0 ? null : dict[x]);
+        }
+      } else if (k === "int") {
+        const src = this.ints[c]!;
+        for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
+      } else if (k === "double") {
+        const src = this.doubles[c]!;
+        for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
+      } else {
+        const src = this.strings[c]!;
+        for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
+      }
+      v.flush();
+    }
+    state.next = from + n;
+  }
+
+  private async writePart(): Promise<void> {
+    if (!this.registered) this.register();
+    const ext = this.options.format;
+    const file = this.options.single
+      ? join(this.options.dir, `${this.table.name}.${ext}`)
+      : join(this.options.dir, this.table.name, `part-${String(this.part).padStart(5, "0")}.${ext}`);
+    const fmt = ext === "csv" ? "FORMAT csv, HEADER true" : "FORMAT parquet, COMPRESSION zstd";
+    await this.connection.run(
+      `COPY (SELECT ${this.selectSql} FROM ${this.fnName}(0)) TO ${sqlString(file)} (${fmt})`,
+    );
+    this.files.push(file);
+    this.part++;
+    this.n = 0;
+  }
+}
+
+function kindOf(c: WriterColumn): Kind {
+  if (c.type === "VARCHAR") return c.dict ? "dict" : c.intText ? "double" : c.idPattern ? "int" : "text";
+  if (c.type === "DOUBLE" || c.type === "TIMESTAMP") return "double";
+  return "int";
+}
+
+/** SQL turning staged column `x` back into the column's real type (NaN / NULL_INT -> NULL). */
+function renderSql(c: WriterColumn, kind: Kind, x: string): string {
+  if (kind === "dict") return `CAST(${x} AS VARCHAR)`;
+  if (kind === "text") return x;
+  let expr = x;
+  if (c.type === "VARCHAR" && c.idPattern) {
+    const { prefix, width, offset = 0 } = c.idPattern;
+    expr = `${sqlString(prefix)} || lpad(CAST(${x} + ${offset} AS VARCHAR), ${width}, '0')`;
+  } else if (c.type === "VARCHAR") expr = `CAST(CAST(${x} AS BIGINT) AS VARCHAR)`;
+  else if (c.type === "DATE") expr = `(DATE '1970-01-01' + ${x})`;
+  else if (c.type === "TIMESTAMP") expr = `make_timestamp(CAST(round(${x} * 1000000) AS BIGINT))`;
+  else if (c.type === "BOOLEAN") expr = `(${x} <> 0)`;
+  if (c.nullable === false) return expr;
+  const isNull = kind === "double" ? `isnan(${x})` : `${x} = ${NULL_INT}`;
+  return `CASE WHEN ${isNull} THEN NULL ELSE ${expr} END`;
+}

@@ -1,0 +1,289 @@
+import type { Day } from "../core/days.ts";
+import { Rng } from "../core/rng.ts";
+import type { TableWriter } from "../data/table-writer.ts";
+import type { Assortment } from "./assortment.ts";
+import { CATEGORIES } from "./categories.ts";
+import { type Chain, round, STREAM } from "./chain.ts";
+import type { CheckSplitter } from "./checks.ts";
+import { nbQuantilesAndDraw, postPromoFactor } from "./demand.ts";
+import type { Faults } from "./faults.ts";
+import type { SimParams } from "./params.ts";
+import type { PriceBook } from "./prices.ts";
+import { inScope, type PromoTracker } from "./promos.ts";
+import type { OrderingPolicy, ShelfStock, StockDay } from "./replenishment.ts";
+
+/** The writers of the per-series tables (null: not written in this run). */
+export interface SeriesWriters {
+  truth: TableWriter;
+  stock: TableWriter;
+  prices: TableWriter;
+  sales: TableWriter | null;
+  transactions: TableWriter | null;
+  traffic: TableWriter;
+}
+
+/** What the day loop computed for today, shared by every store. */
+export interface DayFactors {
+  day: Day;
+  /** Written out (false during burn-in). */
+  out: boolean;
+  /** The sales/transactions partition of today is lost (a fault). */
+  lost: boolean;
+  season: Float64Array;
+  event: Float64Array;
+  weather: Float64Array;
+  /** Product level x trend x ramp, per product. */
+  productLevel: Float64Array;
+}
+
+const NC = CATEGORIES.length;
+
+/**
+ * One store's day: for each carried product draws demand from its true distribution, runs the shelf
+ * (expiry, delivery, sales = min(demand, stock), next order) and writes truth, stock, prices and either
+ * daily sales or check lines, plus store traffic. The hot loop of the simulator.
+ */
+export class StoreDayRunner {
+  private readonly q = new Float64Array(6);
+  private readonly sd: StockDay = { opening: 0, deliveries: 0, writeOffs: 0, available: 0 };
+  private slots = new Int32Array(256);
+  private slotUnits = new Float64Array(256);
+  private slotPaid = new Float64Array(256);
+  private slotRegular = new Float64Array(256);
+  /** Series-days simulated and written (after burn-in). */
+  seriesDays = 0;
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly p: SimParams,
+    private readonly assortment: Assortment,
+    private readonly shelf: ShelfStock,
+    private readonly prices: PriceBook,
+    private readonly promos: PromoTracker,
+    private readonly policy: OrderingPolicy,
+    private readonly splitter: CheckSplitter,
+    private readonly faults: Faults,
+    private readonly w: SeriesWriters,
+  ) {}
+
+  /** Runs store `s` on the day described by `f`. */
+  run(s: number, f: DayFactors, monthStart: boolean): void {
+    const { chain, p, shelf, prices, promos, w, faults, q, sd } = this;
+    const store = chain.stores[s]!;
+    const day = f.day;
+    if (day < store.open) return;
+    const np = chain.products.length;
+    const change = this.assortment.update(s, day, monthStart);
+    for (const i of change.removed) shelf.delist(s * np + i);
+    for (const i of change.added) shelf.list(s * np + i, day, p.replenishment.listingUnits);
+    const list = this.assortment.lists[s]!;
+    const delivery = (day + store.phase) % store.cycle === 0;
+    const orderTonight = (day + 1 + store.phase) % store.cycle === 0;
+    const rng = Rng.derive(p.seed, STREAM.demand, day, s);
+    faults.storeDay(day, s);
+    const rbase = store.region * NC;
+    const { typeLift, postPromoDip, postPromoDays } = p.promos;
+    if (this.slots.length < list.length) this.grow(list.length);
+    let nSlots = 0;
+    for (let k = 0; k < list.length; k++) {
+      const pi = list[k]!;
+      const prod = chain.products[pi]!;
+      const i = s * np + pi;
+      const cat = prod.category;
+      const regular = prices.regularPrice(pi, store.zone);
+      let paid = regular;
+      let fPromo = 1;
+      const a = promos.active[pi]!;
+      const promo = a >= 0 ? promos.promos[a]! : null;
+      if (promo && inScope(promo, store)) {
+        paid = Math.max(0.01, round(regular * (1 - promo.discount), 2));
+        fPromo = typeLift[promo.type];
+      } else {
+        const b = promos.previous[pi]!;
+        if (b >= 0 && inScope(promos.promos[b]!, store)) {
+          fPromo = postPromoFactor(day - promos.promos[b]!.end, postPromoDip, postPromoDays);
+        }
+      }
+      const fPrice = (paid / (prod.basePrice * store.zone)) ** -prod.elasticity * prices.compFactor[pi]!;
+      const level = f.productLevel[pi]! * store.level;
+      const rc = rbase + cat;
+      const mean = level * f.season[cat]! * f.event[rc]! * f.weather[rc]! * fPromo * fPrice;
+      const demand = nbQuantilesAndDraw(mean, prod.size, rng.next(), q);
+      shelf.open(i, day, delivery, prod.shelfLife, sd);
+      const units = Math.min(demand, sd.available);
+      shelf.sell(i, day, units);
+      if (orderTonight) shelf.placeOrder(i, day, day + 1, store.cycle, prod.shelfLife, this.policy);
+      if (!f.out) continue;
+      this.seriesDays++;
+      const t = w.truth;
+      t.num(0, day);
+      t.num(1, s);
+      t.num(2, pi);
+      t.num(3, level);
+      t.num(4, f.season[cat]!);
+      t.num(5, f.event[rc]!);
+      t.num(6, f.weather[rc]!);
+      t.num(7, fPromo);
+      t.num(8, fPrice);
+      t.num(9, mean);
+      t.num(10, prod.size);
+      for (let j = 0; j < 6; j++) t.num(11 + j, q[j]!);
+      t.num(17, demand);
+      t.end();
+      this.writeStock(s, pi, day, units);
+      this.writePrice(s, pi, day, regular, promo && paid !== regular ? paid : Number.NaN);
+      if (units > 0) {
+        this.slots[nSlots] = pi;
+        this.slotUnits[nSlots] = units;
+        this.slotPaid[nSlots] = paid;
+        this.slotRegular[nSlots] = regular;
+        nSlots++;
+      }
+    }
+    if (!f.out) return;
+    let checks = 0;
+    if (w.transactions) checks = this.writeChecks(s, day, nSlots, f.lost);
+    else if (w.sales) checks = this.writeSales(s, day, nSlots, f.lost);
+    const trng = Rng.derive(p.seed, STREAM.checks, day, s, 1);
+    w.traffic.num(0, day);
+    w.traffic.num(1, s);
+    w.traffic.num(2, Math.round(checks * p.basket.visitorsPerCheck * Math.exp(0.05 * trng.normal())));
+    w.traffic.end();
+  }
+
+  private writeStock(s: number, pi: number, day: Day, units: number): void {
+    const { sd, faults } = this;
+    const st = this.w.stock;
+    const times = faults.duplicate() ? 2 : 1;
+    if (times === 2) faults.record("duplicate_row", "stock", day, s, pi, null, "stock row written twice");
+    for (let r = 0; r < times; r++) {
+      st.num(0, day);
+      st.num(1, s);
+      st.num(2, pi);
+      st.num(3, sd.opening);
+      st.num(4, sd.deliveries);
+      st.num(5, sd.writeOffs);
+      st.num(6, sd.available - units);
+      st.end();
+    }
+  }
+
+  private writePrice(s: number, pi: number, day: Day, regular: number, promoPrice: number): void {
+    const pw = this.w.prices;
+    let price = regular;
+    if (this.faults.bad()) {
+      price = -regular;
+      this.faults.record("negative_price", "prices", day, s, pi, "regular_price", `written as ${price}`);
+    }
+    pw.num(0, day);
+    pw.num(1, s);
+    pw.num(2, pi);
+    pw.num(3, price);
+    pw.num(4, promoPrice);
+    pw.end();
+  }
+
+  /**
+   * Daily aggregates, one row per product sold (no row for 0 units, as a till system reports them).
+   * Returns the checks those units would have made.
+   */
+  private writeSales(s: number, day: Day, n: number, lost: boolean): number {
+    const sw = this.w.sales!;
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const units = this.slotUnits[k]!;
+      total += units;
+      if (lost) continue;
+      const row = this.badRow("sales", s, day, this.slots[k]!, units);
+      const times = this.faults.duplicate() ? 2 : 1;
+      if (times === 2)
+        this.faults.record("duplicate_row", "sales", day, s, row.product, null, "sales row written twice");
+      for (let r = 0; r < times; r++) {
+        sw.num(0, day);
+        sw.num(1, s);
+        sw.num(2, row.product);
+        sw.num(3, row.units);
+        sw.num(4, round(units * this.slotPaid[k]!, 2));
+        sw.num(5, round(units * (this.slotRegular[k]! - this.slotPaid[k]!), 2));
+        sw.end();
+      }
+    }
+    return Math.round(total / this.p.basket.unitsPerCheck);
+  }
+
+  /** Check lines of the day. Returns the number of checks. */
+  private writeChecks(s: number, day: Day, n: number, lost: boolean): number {
+    const tw = this.w.transactions!;
+    const rng = Rng.derive(this.p.seed, STREAM.checks, day, s);
+    const lines = this.splitter.split(this.slotUnits, n, rng);
+    if (lost) return lines.checks;
+    const ymd = Number(new Date(day * 86_400_000).toISOString().slice(0, 10).replaceAll("-", ""));
+    let line = 0;
+    for (let k = 0; k < lines.n; k++) {
+      const c = lines.check[k]!;
+      line = k === 0 || lines.check[k - 1] !== c ? 1 : line + 1;
+      const slot = lines.slot[k]!;
+      const units = lines.units[k]!;
+      const paid = this.slotPaid[slot]!;
+      const row = this.badRow("transactions", s, day, this.slots[slot]!, units);
+      const times = this.faults.duplicate() ? 2 : 1;
+      if (times === 2) {
+        this.faults.record(
+          "duplicate_row",
+          "transactions",
+          day,
+          s,
+          row.product,
+          null,
+          "check line written twice",
+        );
+      }
+      for (let r = 0; r < times; r++) {
+        tw.num(0, s);
+        tw.num(1, ymd * 100000 + c + 1);
+        tw.num(2, line);
+        tw.num(3, day * 86400 + lines.seconds[c]!);
+        tw.num(4, row.product);
+        tw.num(5, row.units);
+        tw.num(6, round(units * paid, 2));
+        tw.num(7, round(units * (this.slotRegular[slot]! - paid), 2));
+        tw.end();
+      }
+    }
+    return lines.checks;
+  }
+
+  /** A fact row's product and units, possibly spoiled by a bad-value fault. */
+  private badRow(
+    table: string,
+    s: number,
+    day: Day,
+    product: number,
+    units: number,
+  ): { product: number; units: number } {
+    const f = this.faults;
+    if (!f.bad()) return { product, units };
+    if (f.coin()) {
+      f.record("negative_units", table, day, s, product, "units", `written as ${-units - 1}`);
+      return { product, units: -units - 1 };
+    }
+    const unknown = this.chain.products.length + 1000;
+    f.record(
+      "unknown_product",
+      table,
+      day,
+      s,
+      unknown,
+      "product_id",
+      `product ${product} written as unknown id`,
+    );
+    return { product: unknown, units };
+  }
+
+  private grow(n: number): void {
+    this.slots = new Int32Array(n * 2);
+    this.slotUnits = new Float64Array(n * 2);
+    this.slotPaid = new Float64Array(n * 2);
+    this.slotRegular = new Float64Array(n * 2);
+  }
+}
