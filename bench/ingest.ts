@@ -72,7 +72,8 @@ async function measure(dir: string): Promise<void> {
   await runEtl(wh, { rewriteDays: 3 });
   const etlIncrementalS = (performance.now() - t) / 1000;
   t = performance.now();
-  await ingestFiles(wh, "sales", [sales]);
+  const again = await ingestFiles(wh, "sales", [sales]);
+  if (!again.files[0]?.alreadyIngested) throw new Error("re-ingest of the same file was not recognised");
   const reingestS = (performance.now() - t) / 1000;
   wh.close();
   const figures: Figures = {

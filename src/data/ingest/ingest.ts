@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.ts";
 import { SOURCE_TABLES, type TableSpec, tableSpec } from "../schema.ts";
@@ -5,7 +6,7 @@ import type { Warehouse } from "../warehouse.ts";
 import { type ResolvedInput, resolveInput, sha256Input } from "./files.ts";
 import { stageCsv } from "./stage-csv.ts";
 import { stageParquet } from "./stage-parquet.ts";
-import { dropStaging, T } from "./staging.ts";
+import { dropStaging, type Staged, T } from "./staging.ts";
 import type { FileSummary, IngestOptions, IngestSummary } from "./types.ts";
 import { validateStaged } from "./validate.ts";
 import { type IngestRun, writeAccepted, writeDrift, writeLog, writeQuarantine } from "./write.ts";
@@ -55,6 +56,13 @@ export async function ingestFiles(
   return total;
 }
 
+/** Inputs at least this big are hashed while DuckDB parses them. */
+const OVERLAP_BYTES = 64 * 1024 * 1024;
+
+function inputBytes(input: ResolvedInput): number {
+  return input.paths.reduce((sum, p) => sum + statSync(p).size, 0);
+}
+
 async function ingestOne(
   wh: Warehouse,
   spec: TableSpec,
@@ -62,7 +70,6 @@ async function ingestOne(
   seen: Set<string>,
   options: IngestOptions,
 ): Promise<FileSummary> {
-  const sha = await sha256Input(input);
   const skipped: FileSummary = {
     file: input.given,
     rowsRead: 0,
@@ -71,13 +78,37 @@ async function ingestOne(
     byReason: {},
     alreadyIngested: true,
   };
-  if (seen.has(sha)) return skipped;
+  const known = async (sha: string) =>
+    seen.has(sha) ||
+    (await wh.scalar("SELECT count(*) FROM ingest_log WHERE table_name = $1 AND file_sha256 = $2", [
+      spec.name,
+      sha,
+    ])) > 0;
+  const stage = () =>
+    input.format === "csv"
+      ? stageCsv(wh, spec, input.paths[0]!, input.given, options.progress)
+      : stageParquet(wh, spec, input.paths, input.given, options.progress);
+
+  await dropStaging(wh);
+  let sha: string;
+  let staged: Staged;
+  if (inputBytes(input) < OVERLAP_BYTES) {
+    // Small files: hash first, so a re-ingest costs nothing.
+    sha = await sha256Input(input);
+    if (await known(sha)) return skipped;
+    staged = await stage();
+  } else {
+    // Big files: Node hashes while DuckDB parses on its own threads; a re-ingest then wastes one parse.
+    const hashing = sha256Input(input);
+    hashing.catch(() => {});
+    staged = await stage();
+    sha = await hashing;
+    if (await known(sha)) {
+      await dropStaging(wh);
+      return skipped;
+    }
+  }
   seen.add(sha);
-  const before = await wh.scalar(
-    "SELECT count(*) FROM ingest_log WHERE table_name = $1 AND file_sha256 = $2",
-    [spec.name, sha],
-  );
-  if (before > 0) return skipped;
 
   // Same content into the same table happens at most once (see above), so the id is stable and unique.
   const run: IngestRun = {
@@ -85,11 +116,6 @@ async function ingestOne(
     table: spec.name,
     sourceFile: input.paths.length === 1 ? input.paths[0]! : resolve(input.given),
   };
-  await dropStaging(wh);
-  const staged =
-    input.format === "csv"
-      ? await stageCsv(wh, spec, input.paths[0]!, input.given, options.progress)
-      : await stageParquet(wh, spec, input.paths, input.given, options.progress);
   await validateStaged(wh, spec, staged.hasTypeErrors);
   const badRows = await wh.scalar(`SELECT count(*) FROM ${T.bad}`);
   const byReason = await writeQuarantine(wh, spec, run, staged);
