@@ -1,9 +1,11 @@
 import { Command } from "commander";
 import { SCHEMA_VERSION } from "../data/migrations.ts";
+import { register as registerDemo } from "./demo.ts";
 import { register as registerEtl } from "./etl.ts";
 import { register as registerImport } from "./import.ts";
 import { register as registerIngest } from "./ingest.ts";
 import { register as registerQuality } from "./quality.ts";
+import { register as registerSimulate } from "./simulate.ts";
 
 /** The `megaretail` command with every sub-command registered (one file per command in src/cli). */
 export function createProgram(version: string): Command {
@@ -20,6 +22,8 @@ export function createProgram(version: string): Command {
 
 /** Each command file exports a `register(program)`; they are listed here in the order --help shows them. */
 const COMMANDS: ((program: Command) => void)[] = [
+  registerDemo,
+  registerSimulate,
   registerIngest,
   registerImport,
   registerEtl,

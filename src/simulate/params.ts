@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { tryParseDay } from "../core/days.ts";
+import { UsageError } from "../core/errors.ts";
 
 const share = z.number().min(0).max(1);
 const positive = z.number().positive();
@@ -169,7 +170,10 @@ export type SimParams = z.infer<typeof simParamsSchema>;
 /** What a caller may set (everything optional). */
 export type SimParamsInput = z.input<typeof simParamsSchema>;
 
-/** Parses and validates parameters, filling defaults. */
+/** Parses and validates parameters, filling defaults; a bad value is a UsageError naming the parameter. */
 export function simParams(input: SimParamsInput = {}): SimParams {
-  return simParamsSchema.parse(input);
+  const r = simParamsSchema.safeParse(input);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  throw new UsageError(`bad simulator parameter: ${issues.join("; ")} (see docs/simulator.md)`);
 }
