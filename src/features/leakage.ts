@@ -48,7 +48,7 @@ export function findLeaks(
 }
 
 /** A copy of the panel with observed data after `cutoff` and planned data after `plannedEnd` replaced by junk. */
-function scrambleAfter(panel: DailyPanel, cutoff: number, plannedEnd: number): DailyPanel {
+export function scrambleAfter(panel: DailyPanel, cutoff: number, plannedEnd: number): DailyPanel {
   const p: DailyPanel = {
     ...panel,
     units: panel.units.slice(),

@@ -1,5 +1,15 @@
 import type { Day } from "../core/days.ts";
 import type { Panel } from "../core/panel.ts";
+import type { DailyPanel } from "../data/to-panel.ts";
+import type { CalendarFlags } from "../features/calendar.ts";
+import type { FeatureSettings } from "../features/names.ts";
+
+/** What feature-based models need besides the demand panel: the full daily panel, calendar and settings. */
+export interface FeatureData {
+  daily: DailyPanel;
+  calendar: CalendarFlags;
+  settings: FeatureSettings;
+}
 
 /**
  * What every forecaster is fitted on: daily series in a Panel (NaN where the value is not demand — a
@@ -7,10 +17,16 @@ import type { Panel } from "../core/panel.ts";
  */
 export interface FitInput {
   panel: Panel;
+  /** First day of the training window (models with their own window may look less far back). */
+  trainStart: Day;
   trainEnd: Day;
+  /** Longest horizon that will be asked of predict. */
+  horizon: number;
   /** Quantile levels to produce, increasing. */
   levels: readonly number[];
   seed: number;
+  /** Needed by feature-based models (GBDT, linear quantile regression); baselines ignore it. */
+  features?: FeatureData;
 }
 
 /**
@@ -28,7 +44,7 @@ export interface QuantileForecast {
 
 /** A fitted model: forecasts from `origin` (data known up to the fit's trainEnd). */
 export interface Fitted {
-  predict(origin: Day, horizon: number): QuantileForecast;
+  predict(origin: Day, horizon: number): QuantileForecast | Promise<QuantileForecast>;
 }
 
 /** The one interface every model implements (statsforecast models.py). */
@@ -71,6 +87,16 @@ export function fixCrossing(f: QuantileForecast): number {
     }
   }
   return fixed;
+}
+
+/** The demand panel (core Panel view) of a daily panel: what baselines fit on. */
+export function demandPanel(daily: DailyPanel): Panel {
+  return {
+    keys: daily.storeId.map((s, i) => `${s}|${daily.productId[i]}`),
+    indptr: daily.indptr,
+    start: daily.start,
+    values: daily.demand,
+  };
 }
 
 /** The known values of series i up to and including `end` (NaN kept), as a view. */

@@ -18,8 +18,15 @@ forecasterContract(mstlEts);
 test("seasonal naive repeats the last known week; t-14 for the second week ahead", async () => {
   const values = Array.from({ length: 70 }, (_, d) => d % 7); // 0..6 repeating, no noise
   const panel = panelFromSeries([{ key: "s", start: 0, values }]);
-  const fitted = await seasonalNaive().fit({ panel, trainEnd: 69, levels: [0.5], seed: 1 });
-  const f = fitted.predict(72, 14);
+  const fitted = await seasonalNaive().fit({
+    panel,
+    trainStart: 0,
+    trainEnd: 69,
+    horizon: 14,
+    levels: [0.5],
+    seed: 1,
+  });
+  const f = await fitted.predict(72, 14);
   // day 73 is weekday 73 % 7 = 3; exact pattern -> residuals 0 -> every quantile equals the point
   assert.deepEqual(
     [...f.q],
@@ -32,11 +39,13 @@ test("moving quantiles are the window's empirical quantiles", async () => {
   const panel = panelFromSeries([{ key: "s", start: 0, values }]);
   const fitted = await movingQuantiles({ window: 100 }).fit({
     panel,
+    trainStart: 0,
     trainEnd: 99,
+    horizon: 1,
     levels: [0.25, 0.5, 0.99],
     seed: 1,
   });
-  const f = fitted.predict(99, 1);
+  const f = await fitted.predict(99, 1);
   assert.deepEqual([...f.q], [24, 49, 98]);
   assert.equal(f.mean![0], 49.5);
 });

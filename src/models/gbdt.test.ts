@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadConfig } from "../config/load.ts";
+import { QUANTILES } from "../core/quantiles.ts";
+import { testPanel } from "../features/test-panel.ts";
+import { forecasterContract } from "./forecaster.contract.ts";
+import { demandPanel } from "./forecaster.ts";
+import { gbdtQuantile } from "./gbdt-quantile.ts";
+import { gbdtTweedie } from "./gbdt-tweedie.ts";
+
+const quick = { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 };
+forecasterContract(() => gbdtQuantile({ params: quick, threads: 1 }));
+forecasterContract(() => gbdtTweedie({ params: quick, threads: 1 }));
+
+test("gbdt quantile models are calibrated in sample and learn the promo lift", async () => {
+  const { panel: daily, calendar } = testPanel(6, 700, 3);
+  const settings = loadConfig({ env: {} }).features;
+  const fitted = await gbdtQuantile({ params: { iterations: 80, maxLeaves: 15 }, threads: 1 }).fit({
+    panel: demandPanel(daily),
+    trainStart: 0,
+    trainEnd: 600,
+    horizon: 28,
+    levels: QUANTILES,
+    seed: 1,
+    features: { daily, calendar, settings },
+  });
+  // Forecast 28 days ahead from several origins and compare with the held-out actuals.
+  let below = 0;
+  let n = 0;
+  let promo = 0;
+  let promoN = 0;
+  let plain = 0;
+  let plainN = 0;
+  for (const origin of [603, 631, 659]) {
+    const f = await fitted.predict(origin, 28);
+    for (let i = 0; i < 5; i++) {
+      for (let h = 1; h <= 28; h++) {
+        const j = daily.indptr[i]! + origin + h - daily.start[i]!;
+        const y = daily.demand[j]!;
+        if (Number.isNaN(y)) continue;
+        const q = f.q.subarray((i * 28 + h - 1) * 6, (i * 28 + h) * 6);
+        n++;
+        if (y <= q[4]!) below++;
+        if (daily.onPromo[j]) {
+          promo += q[2]! / (2 + 3 * i);
+          promoN++;
+        } else {
+          plain += q[2]! / (2 + 3 * i);
+          plainN++;
+        }
+      }
+    }
+  }
+  const coverage95 = below / n;
+  assert.ok(coverage95 > 0.88 && coverage95 < 0.995, `P(y <= q0.95) = ${coverage95}`);
+  assert.ok(
+    promo / promoN > 1.3 * (plain / plainN),
+    `promo median ratio ${promo / promoN / (plain / plainN)}`,
+  );
+});
