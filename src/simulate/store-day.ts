@@ -50,6 +50,8 @@ export class StoreDayRunner {
   private slotUnits = new Float64Array(256);
   private slotPaid = new Float64Array(256);
   private slotRegular = new Float64Array(256);
+  private rowProduct = 0;
+  private rowUnits = 0;
   /** Series-days simulated and written (after burn-in). */
   seriesDays = 0;
 
@@ -194,15 +196,24 @@ export class StoreDayRunner {
       const units = this.slotUnits[k]!;
       total += units;
       if (lost) continue;
-      const row = this.badRow("sales", s, day, this.slots[k]!, units);
-      const times = this.faults.duplicate() ? 2 : 1;
+      const bad = this.badRow("sales", s, day, this.slots[k]!, units);
+      // A spoiled row is not also duplicated: each fault stays visible as exactly one quarantine reason.
+      const times = !bad && this.faults.duplicate() ? 2 : 1;
       if (times === 2)
-        this.faults.record("duplicate_row", "sales", day, s, row.product, null, "sales row written twice");
+        this.faults.record(
+          "duplicate_row",
+          "sales",
+          day,
+          s,
+          this.rowProduct,
+          null,
+          "sales row written twice",
+        );
       for (let r = 0; r < times; r++) {
         sw.num(0, day);
         sw.num(1, s);
-        sw.num(2, row.product);
-        sw.num(3, row.units);
+        sw.num(2, this.rowProduct);
+        sw.num(3, this.rowUnits);
         sw.num(4, round(units * this.slotPaid[k]!, 2));
         sw.num(5, round(units * (this.slotRegular[k]! - this.slotPaid[k]!), 2));
         sw.end();
@@ -225,15 +236,15 @@ export class StoreDayRunner {
       const slot = lines.slot[k]!;
       const units = lines.units[k]!;
       const paid = this.slotPaid[slot]!;
-      const row = this.badRow("transactions", s, day, this.slots[slot]!, units);
-      const times = this.faults.duplicate() ? 2 : 1;
+      const bad = this.badRow("transactions", s, day, this.slots[slot]!, units);
+      const times = !bad && this.faults.duplicate() ? 2 : 1;
       if (times === 2) {
         this.faults.record(
           "duplicate_row",
           "transactions",
           day,
           s,
-          row.product,
+          this.rowProduct,
           null,
           "check line written twice",
         );
@@ -243,8 +254,8 @@ export class StoreDayRunner {
         tw.num(1, ymd * 100000 + c + 1);
         tw.num(2, line);
         tw.num(3, day * 86400 + lines.seconds[c]!);
-        tw.num(4, row.product);
-        tw.num(5, row.units);
+        tw.num(4, this.rowProduct);
+        tw.num(5, this.rowUnits);
         tw.num(6, round(units * paid, 2));
         tw.num(7, round(units * (this.slotRegular[slot]! - paid), 2));
         tw.end();
@@ -253,19 +264,19 @@ export class StoreDayRunner {
     return lines.checks;
   }
 
-  /** A fact row's product and units, possibly spoiled by a bad-value fault. */
-  private badRow(
-    table: string,
-    s: number,
-    day: Day,
-    product: number,
-    units: number,
-  ): { product: number; units: number } {
+  /**
+   * Sets the fact row's product and units (`rowProduct`, `rowUnits`), spoiled by a bad-value fault now
+   * and then; returns whether it was spoiled. Fields rather than a returned object: this runs per row.
+   */
+  private badRow(table: string, s: number, day: Day, product: number, units: number): boolean {
     const f = this.faults;
-    if (!f.bad()) return { product, units };
+    this.rowProduct = product;
+    this.rowUnits = units;
+    if (!f.bad()) return false;
     if (f.coin()) {
       f.record("negative_units", table, day, s, product, "units", `written as ${-units - 1}`);
-      return { product, units: -units - 1 };
+      this.rowUnits = -units - 1;
+      return true;
     }
     const unknown = this.chain.products.length + 1000;
     f.record(
@@ -277,7 +288,8 @@ export class StoreDayRunner {
       "product_id",
       `product ${product} written as unknown id`,
     );
-    return { product: unknown, units };
+    this.rowProduct = unknown;
+    return true;
   }
 
   private grow(n: number): void {
