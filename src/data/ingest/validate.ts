@@ -141,15 +141,23 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
 async function markDuplicates(wh: Warehouse, spec: TableSpec): Promise<void> {
   const key = spec.key.map(ident).join(", ");
   const hasBad = (await wh.scalar(`SELECT count(*) FROM ${T.bad}`)) > 0;
-  const valid = hasBad ? `WHERE rowid NOT IN (SELECT rid FROM ${T.bad})` : "";
+  const valid = hasBad ? `WHERE rowid NOT IN (SELECT rid FROM ${T.bad})` : "WHERE true";
   const keyText = spec.key.map((k) => `coalesce(${ident(k)}::VARCHAR, 'NULL')`).join(" || ', ' || ");
-  // count(*) over the key is the cheap pass (no ordering); only the few rows in a repeated key are ranked.
-  await wh.run(`INSERT INTO ${T.bad}
-    SELECT rid, 'duplicate_key', NULL,
-      'key (${spec.key.join(", ")}) = (' || ${keyText} || ') repeats an earlier row of this file'
-    FROM (
-      SELECT rowid AS rid, ${key} FROM ${T.stg} ${valid}
-      QUALIFY count(*) OVER (PARTITION BY ${key}) > 1
-    )
-    QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY rid) > 1`);
+  // First pass on one 64-bit hash per row: sorting hashes and comparing neighbours costs about half of
+  // partitioning by the (string) key columns. Equal hashes are candidates; the exact key decides.
+  await wh.run(`DROP TABLE IF EXISTS _ing_dup_hashes`);
+  await wh.run(`CREATE TEMP TABLE _ing_dup_hashes AS
+    SELECT DISTINCT h FROM (
+      SELECT h, lag(h) OVER (ORDER BY h) AS prev FROM (SELECT hash(${key}) AS h FROM ${T.stg} ${valid})
+    ) WHERE h = prev`);
+  if ((await wh.scalar("SELECT count(*) FROM _ing_dup_hashes")) > 0) {
+    await wh.run(`INSERT INTO ${T.bad}
+      SELECT rid, 'duplicate_key', NULL,
+        'key (${spec.key.join(", ")}) = (' || ${keyText} || ') repeats an earlier row of this file'
+      FROM (
+        SELECT rowid AS rid, ${key} FROM ${T.stg} ${valid} AND hash(${key}) IN (SELECT h FROM _ing_dup_hashes)
+      )
+      QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY rid) > 1`);
+  }
+  await wh.run("DROP TABLE _ing_dup_hashes");
 }
