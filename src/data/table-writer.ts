@@ -96,20 +96,31 @@ export class FileSink {
   }
 }
 
+/** One set of column buffers: rows [0, n) are filled. */
+interface Buffers {
+  n: number;
+  ints: Int32Array[];
+  doubles: Float64Array[];
+  strings: (string | null)[][];
+}
+
 /**
  * One table's writer. The row API is positional for speed: `num(col, x)` (or `text(col, s)`) for every
  * column, then `end()`; `await flushIfFull()` between batches writes a part when the buffer is full, and
- * `finish()` writes the rest.
+ * `finish()` writes the rest. Parts are double-buffered: while DuckDB encodes one part (on its own thread,
+ * pulling chunks whenever the event loop is free), rows go into the other buffer set, so generation and
+ * encoding overlap as long as the caller yields to the event loop now and then.
  */
 export class TableWriter {
   /** Rows written so far (buffered or in files). */
   rows = 0;
-  private n = 0;
   private part = 0;
   private readonly kinds: Kind[];
-  private readonly ints: Int32Array[] = [];
-  private readonly doubles: Float64Array[] = [];
-  private readonly strings: (string | null)[][] = [];
+  private active: Buffers;
+  /** The buffers the running COPY reads (and that become free when it ends). */
+  private copied: Buffers | null = null;
+  private copying: Promise<void> | null = null;
+  private copyError: unknown = null;
   private capacity: number;
   private readonly files: string[] = [];
   private readonly selectSql: string;
@@ -123,15 +134,11 @@ export class TableWriter {
   ) {
     this.kinds = table.columns.map(kindOf);
     const bytesPerRow = this.kinds.reduce((s, k) => s + (k === "double" ? 8 : k === "text" ? 16 : 4), 0);
-    // About 32 MB of buffered values per table, so all the writers of a run together stay well under 1 GB.
+    // About 24 MB per buffer set (two per table), so all the writers of a run stay well under 1 GB.
     this.capacity = options.single
       ? 1024
-      : Math.max(VECTOR, options.partRows ?? Math.floor(32_000_000 / bytesPerRow));
-    for (const k of this.kinds) {
-      this.ints.push(new Int32Array(k === "int" || k === "dict" ? this.capacity : 0));
-      this.doubles.push(new Float64Array(k === "double" ? this.capacity : 0));
-      this.strings.push(k === "text" ? new Array(this.capacity).fill(null) : []);
-    }
+      : Math.max(VECTOR, options.partRows ?? Math.floor(24_000_000 / bytesPerRow));
+    this.active = this.buffers(this.capacity);
     this.fnName = `scan_${table.name.replace(/\W/g, "_")}`;
     this.selectSql = table.columns
       .map((c, i) => `${renderSql(c, this.kinds[i]!, `c${i}`)} AS "${c.name}"`)
@@ -140,58 +147,67 @@ export class TableWriter {
 
   /** Sets numeric column `col` of the current row (NaN or NULL_INT writes null; ids are dictionary indexes). */
   num(col: number, x: number): void {
-    const k = this.kinds[col];
-    if (k === "double") this.doubles[col]![this.n] = x;
-    else this.ints[col]![this.n] = Number.isNaN(x) ? NULL_INT : x;
+    const b = this.active;
+    if (this.kinds[col] === "double") b.doubles[col]![b.n] = x;
+    else b.ints[col]![b.n] = Number.isNaN(x) ? NULL_INT : x;
   }
 
   /** Sets text column `col` of the current row. */
   text(col: number, s: string | null): void {
-    this.strings[col]![this.n] = s;
+    this.active.strings[col]![this.active.n] = s;
   }
 
   /** Ends the current row. A `single` writer grows its buffer; the others must call `flushIfFull` often enough. */
   end(): void {
-    this.n++;
+    this.active.n++;
     this.rows++;
-    if (this.n === this.capacity) {
+    if (this.active.n === this.capacity) {
       if (!this.options.single)
         throw new Error(`${this.table.name}: buffer full; call flushIfFull() more often`);
       this.grow();
     }
   }
 
-  /** Writes a part when the buffer is nearly full (leaves room for `headroom` more rows). */
+  /** Starts writing a part when the buffer is nearly full (leaves room for `headroom` more rows). */
   async flushIfFull(headroom = 0): Promise<void> {
-    if (this.n + headroom >= this.capacity) await this.writePart();
+    if (this.active.n + headroom >= this.capacity) await this.startPart();
   }
 
-  /** Writes what is left and returns the files written. */
+  /** Writes what is left, waits for every part, and returns the files written. */
   async finish(): Promise<WrittenTable> {
-    if (this.n > 0 || this.files.length === 0) await this.writePart();
+    if (this.active.n > 0 || this.part === 0) await this.startPart();
+    await this.settle();
     return { table: this.table.name, files: [...this.files], rows: this.rows };
   }
 
-  /** Room left in the buffer before a flush is needed. */
-  get room(): number {
-    return this.options.single ? Number.POSITIVE_INFINITY : this.capacity - this.n;
+  private buffers(cap: number): Buffers {
+    const b: Buffers = { n: 0, ints: [], doubles: [], strings: [] };
+    for (const k of this.kinds) {
+      b.ints.push(new Int32Array(k === "int" || k === "dict" ? cap : 0));
+      b.doubles.push(new Float64Array(k === "double" ? cap : 0));
+      b.strings.push(k === "text" ? new Array(cap).fill(null) : []);
+    }
+    return b;
   }
 
   private grow(): void {
-    const cap = this.ints.length > 0 ? this.n * 2 : 0;
+    const bigger = this.buffers(this.capacity * 2);
     for (let c = 0; c < this.kinds.length; c++) {
-      const k = this.kinds[c];
-      if (k === "int" || k === "dict") {
-        const a = new Int32Array(cap);
-        a.set(this.ints[c]!);
-        this.ints[c] = a;
-      } else if (k === "double") {
-        const a = new Float64Array(cap);
-        a.set(this.doubles[c]!);
-        this.doubles[c] = a;
-      }
+      bigger.ints[c]!.set(this.active.ints[c]!);
+      bigger.doubles[c]!.set(this.active.doubles[c]!);
+      const src = this.active.strings[c]!;
+      for (let i = 0; i < src.length; i++) bigger.strings[c]![i] = src[i]!;
     }
-    this.capacity = cap;
+    bigger.n = this.active.n;
+    this.active = bigger;
+    this.capacity *= 2;
+  }
+
+  /** Waits for the running COPY, if any, and rethrows its error. */
+  private async settle(): Promise<void> {
+    if (this.copying) await this.copying;
+    this.copying = null;
+    if (this.copyError) throw this.copyError;
   }
 
   private register(): void {
@@ -216,29 +232,31 @@ export class TableWriter {
     this.registered = true;
   }
 
+  /** Hands DuckDB the next chunk of the buffers being copied. */
   private fill(state: { next: number }, out: DuckDBDataChunk): void {
+    const b = this.copied!;
     const from = state.next;
-    const n = Math.min(VECTOR, this.n - from);
-    out.rowCount = n;
+    const n = Math.min(VECTOR, b.n - from);
+    out.rowCount = Math.max(0, n);
     if (n <= 0) return;
     for (let c = 0; c < this.kinds.length; c++) {
       const v = out.getColumnVector(c) as DuckDBVector;
       const k = this.kinds[c];
       if (k === "dict") {
-        const src = this.ints[c]!;
+        const src = b.ints[c]!;
         const dict = this.table.columns[c]!.dict!;
         for (let i = 0; i < n; i++) {
           const x = src[from + i]!;
           v.setItem(i, x < 0 ? null : dict[x]);
         }
       } else if (k === "int") {
-        const src = this.ints[c]!;
+        const src = b.ints[c]!;
         for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
       } else if (k === "double") {
-        const src = this.doubles[c]!;
+        const src = b.doubles[c]!;
         for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
       } else {
-        const src = this.strings[c]!;
+        const src = b.strings[c]!;
         for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
       }
       v.flush();
@@ -246,19 +264,29 @@ export class TableWriter {
     state.next = from + n;
   }
 
-  private async writePart(): Promise<void> {
+  /** Waits for the previous part, then starts COPYing the filled buffers and swaps in the free ones. */
+  private async startPart(): Promise<void> {
+    await this.settle();
     if (!this.registered) this.register();
     const ext = this.options.format;
     const file = this.options.single
       ? join(this.options.dir, `${this.table.name}.${ext}`)
       : join(this.options.dir, this.table.name, `part-${String(this.part).padStart(5, "0")}.${ext}`);
     const fmt = ext === "csv" ? "FORMAT csv, HEADER true" : "FORMAT parquet, COMPRESSION zstd";
-    await this.connection.run(
-      `COPY (SELECT ${this.selectSql} FROM ${this.fnName}(0)) TO ${sqlString(file)} (${fmt})`,
-    );
+    const free = this.copied && this.copied.ints.length === this.active.ints.length ? this.copied : null;
+    this.copied = this.active;
+    this.active = free && !this.options.single ? free : this.buffers(this.capacity);
+    this.active.n = 0;
     this.files.push(file);
     this.part++;
-    this.n = 0;
+    this.copying = this.connection
+      .run(`COPY (SELECT ${this.selectSql} FROM ${this.fnName}(0)) TO ${sqlString(file)} (${fmt})`)
+      .then(
+        () => {},
+        (e) => {
+          this.copyError = e;
+        },
+      );
   }
 }
 

@@ -150,6 +150,7 @@ async function run(
   const big = [w.truth, w.stock, w.prices, w.sales, w.transactions, w.traffic].filter(
     (x): x is TableWriter => x !== null,
   );
+  let sinceYield = 0;
   for (let day = chain.first; day < chain.end; day++) {
     prices.advance(day);
     tracker.advance(day);
@@ -189,6 +190,12 @@ async function run(
       // Room for one store-day in every per-series table (check lines can outnumber products: margin).
       for (const x of big) await x.flushIfFull(x === w.transactions ? 8 * np + 4096 : 2 * np + 16);
       runner.run(s, f, months.has(day));
+      // Let DuckDB pull chunks of the parts it is encoding (see TableWriter) every few thousand rows.
+      sinceYield += chain.stores[s]!.open <= day ? assortment.lists[s]!.length : 0;
+      if (sinceYield >= 4096) {
+        sinceYield = 0;
+        await new Promise<void>((done) => setImmediate(done));
+      }
     }
     await comp.flushIfFull(p.competitors.count * prices.covered.length + 16);
     await weatherW.flushIfFull(regionsN * (1 + p.weather.forecastDays) + 16);
