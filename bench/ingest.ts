@@ -143,6 +143,10 @@ function writeDocs(text: string): void {
     next = `${old.slice(0, start)}${text}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
   }
   writeFileSync(path, next.endsWith("\n") ? next : `${next}\n`);
+  // The lint gate formats Markdown tables; keep the written file as Biome would print it.
+  spawnSync(new URL("../node_modules/.bin/biome", import.meta.url).pathname, ["format", "--write", path], {
+    stdio: "ignore",
+  });
 }
 
 async function main(): Promise<void> {
