@@ -27,6 +27,8 @@ export interface GrowContext {
   pool: WorkerPool | null;
   /** Scratch for partitioning, nRows long. */
   scratch: Uint32Array;
+  /** The bins column-major (Dataset.binsByFeature). */
+  binsByFeature: Uint8Array;
 }
 
 /** A finished leaf: its node and its rows idx[start..end). */
@@ -172,9 +174,10 @@ export function growTree(
 
 /** Stable in-place partition of the parent's rows; returns the first index of the right child. */
 function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {
-  const { idx, bins, nFeatures: F } = ctx.state;
+  const { idx, nRows } = ctx.state;
   const scratch = ctx.scratch;
   const f = sp.feature;
+  const col = ctx.binsByFeature.subarray(f * nRows, (f + 1) * nRows);
   const missing = ctx.mappers[f].nBins;
   let w = parent.start;
   let r = 0;
@@ -182,7 +185,7 @@ function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {
     const bits = sp.catBits;
     for (let k = parent.start; k < parent.end; k++) {
       const i = idx[k];
-      const b = bins[i * F + f];
+      const b = col[i];
       if ((bits[b >>> 5] & (1 << (b & 31))) !== 0) idx[w++] = i;
       else scratch[r++] = i;
     }
@@ -191,7 +194,7 @@ function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {
     const dl = sp.defaultLeft;
     for (let k = parent.start; k < parent.end; k++) {
       const i = idx[k];
-      const b = bins[i * F + f];
+      const b = col[i];
       if (b === missing ? dl : b <= t) idx[w++] = i;
       else scratch[r++] = i;
     }

@@ -64,6 +64,7 @@ function boost(
     monotone: p.monotone,
     pool,
     scratch: new Uint32Array(n),
+    binsByFeature: ds.binsByFeature(),
   };
   const missingBins = Int32Array.from(ds.mappers, (m) => m.nBins);
   const base = n > 0 ? loss.init(y, ds.weight) : 0;
