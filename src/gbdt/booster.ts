@@ -6,6 +6,7 @@
 import { InputError } from "../core/errors.ts";
 import type { BinMapper } from "./binning.ts";
 import { accessor, type FeatureInput, isMatrix } from "./dataset.ts";
+import { featureImportance, type ImportanceKind } from "./importance.ts";
 import { JOB_PREDICT } from "./jobs.ts";
 import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
 import { getPool } from "./pool.ts";
@@ -51,6 +52,11 @@ export class Booster {
   /** Number of features the model expects. */
   get numFeatures(): number {
     return this.model.mappers.length;
+  }
+
+  /** Importance of each feature: number of splits or total split gain. */
+  importance(kind: ImportanceKind = "gain"): Float64Array {
+    return featureImportance(this.model.trees, this.numFeatures, kind);
   }
 
   /** Predictions for every row of x, on the calling thread. */

@@ -121,7 +121,8 @@ function boost(
     if (p.earlyStoppingRounds > 0 && bestIter >= 0 && it - bestIter >= p.earlyStoppingRounds) break;
   }
   const kept = p.earlyStoppingRounds > 0 && bestIter >= 0 ? trees.slice(0, bestIter + 1) : trees;
-  const { valid: _v, metric: _m, onIteration: _o, monotone, ...record } = p;
+  // threads is left out: it does not change the model, and equal models should give equal files.
+  const { valid: _v, metric: _m, onIteration: _o, threads: _t, monotone, ...record } = p;
   return new Booster({
     loss: { name: loss.name, params: loss.params },
     base,

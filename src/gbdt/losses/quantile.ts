@@ -34,6 +34,12 @@ export function absoluteLoss(): Loss {
     ...q,
     name: "absolute",
     params: {},
+    gradHess(y, raw, g, h) {
+      for (let i = 0; i < g.length; i++) {
+        g[i] = raw[i] - y[i] >= 0 ? 1 : -1;
+        h[i] = 1;
+      }
+    },
     pointLoss: (y, raw) => Math.abs(y - raw),
   };
 }
