@@ -62,7 +62,9 @@ test("categorical splits group categories (and unseen codes follow the missing b
   const b = await train(ds, { iterations: 40, learningRate: 0.3, maxLeaves: 2, threads: 1 });
   assert.ok(b.model.trees[0].cat[0] >= 0, "root is a categorical split");
   const p = b.predict([[0, 1, 2, 3, 4, 5, 6, 7]]);
-  [0, 5, 0, 5, 5, 0, 5, 0].forEach((e, i) => assert.ok(Math.abs(p[i] - e) < 0.1, `cat ${i}: ${p[i]}`));
+  [0, 5, 0, 5, 5, 0, 5, 0].forEach((e, i) => {
+    assert.ok(Math.abs(p[i] - e) < 0.1, `cat ${i}: ${p[i]}`);
+  });
   assert.match(dump(b), /f0 in \{/);
 });
 
