@@ -4,15 +4,7 @@
  * of one leaf and updates every feature's histogram: one cache line per row instead of one per feature.
  */
 import { InputError } from "../core/errors.ts";
-import {
-  type BinMapper,
-  binOf,
-  fitCategorical,
-  fitNumeric,
-  MAX_BINS,
-  sampleRows,
-  upperBound,
-} from "./binning.ts";
+import { type BinMapper, binOf, fitCategorical, fitNumeric, MAX_BINS, sampleRows } from "./binning.ts";
 
 /** A feature matrix of raw values, row-major: value (i, f) is data[i * nCols + f]; NaN is missing. */
 export interface RowMajorMatrix {

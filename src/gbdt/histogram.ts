@@ -8,16 +8,29 @@
 /** Doubles per feature in a histogram: 256 bins x (grad, hess). */
 export const BIN_STRIDE = 512;
 
-/** Adds rows idx[start..end) into hist for one fixed feature range (the range is baked into the kernel). */
+/**
+ * Adds rows idx[start..end) into hist for one fixed feature range (the range is baked into the kernel). `rowData`
+ * is either the interleaved Float32 [grad, hess] per row ("pair" kernels) or one packed Float64 per row
+ * ("packed" kernels, see PACK).
+ */
 export type HistKernel = (
   idx: Uint32Array,
   start: number,
   end: number,
   bins: Uint8Array,
-  g: Float32Array,
-  h: Float32Array,
+  rowData: Float32Array | Float64Array,
   hist: Float64Array,
 ) => void;
+
+/**
+ * Packed rows for two-valued unit-hessian gradients (quantile and absolute losses, unweighted): a row adds
+ * 1 + PACK * (gradient is the positive value), so one addition per row and feature counts both the rows and the
+ * positive rows of a bin, exactly (integers below 2^53). Measured 1.6x faster than adding gradient and hessian.
+ */
+export const PACK = 2 ** 21;
+
+/** Largest row count the packed kernels can count without overflowing the low field. */
+export const PACK_MAX_ROWS = PACK - 1;
 
 const kernels = new Map<string, HistKernel>();
 
@@ -26,43 +39,52 @@ const kernels = new Map<string, HistKernel>();
  * with one unrolled statement per feature and constant offsets, which V8 compiles to straight-line code: measured
  * about 2.5x faster than the equivalent nested loop (1.6 vs 4 ns per row-feature on the benchmark machine).
  */
-export function histKernel(nFeatures: number, f0: number, f1: number): HistKernel {
-  const key = `${nFeatures}:${f0}:${f1}`;
+export function histKernel(nFeatures: number, f0: number, f1: number, packed = false): HistKernel {
+  const key = `${nFeatures}:${f0}:${f1}:${packed}`;
   let k = kernels.get(key);
   if (k === undefined) {
-    k = f1 - f0 <= 256 ? unrolledKernel(nFeatures, f0, f1) : loopKernel(nFeatures, f0, f1);
+    k = f1 - f0 <= 256 ? unrolledKernel(nFeatures, f0, f1, packed) : loopKernel(nFeatures, f0, f1, packed);
     kernels.set(key, k);
   }
   return k;
 }
 
-function unrolledKernel(nFeatures: number, f0: number, f1: number): HistKernel {
+function unrolledKernel(nFeatures: number, f0: number, f1: number, packed: boolean): HistKernel {
   const lines: string[] = [];
   for (let f = f0; f < f1; f++) {
-    lines.push(`o = ${f * BIN_STRIDE} + (bins[p + ${f}] << 1); hist[o] += gi; hist[o + 1] += hi;`);
+    lines.push(
+      packed
+        ? `hist[${f * BIN_STRIDE} + bins[p + ${f}]] += v;`
+        : `o = ${f * BIN_STRIDE} + (bins[p + ${f}] << 1); hist[o] += gi; hist[o + 1] += hi;`,
+    );
   }
+  const load = packed ? "const v = rowData[i];" : "const gi = rowData[2 * i]; const hi = rowData[2 * i + 1];";
   const body = `
     hist.fill(0, ${f0 * BIN_STRIDE}, ${f1 * BIN_STRIDE});
     let o = 0;
     for (let k = start; k < end; k++) {
       const i = idx[k];
-      const gi = g[i];
-      const hi = h[i];
+      ${load}
       const p = i * ${nFeatures};
       ${lines.join("\n      ")}
     }`;
   // new Function on a body built only from integers: no user data reaches the generated source.
-  return new Function("idx", "start", "end", "bins", "g", "h", "hist", body) as HistKernel;
+  return new Function("idx", "start", "end", "bins", "rowData", "hist", body) as HistKernel;
 }
 
-function loopKernel(nFeatures: number, f0: number, f1: number): HistKernel {
-  return (idx, start, end, bins, g, h, hist) => {
+function loopKernel(nFeatures: number, f0: number, f1: number, packed: boolean): HistKernel {
+  return (idx, start, end, bins, rowData, hist) => {
     hist.fill(0, f0 * BIN_STRIDE, f1 * BIN_STRIDE);
     for (let k = start; k < end; k++) {
       const i = idx[k];
-      const gi = g[i];
-      const hi = h[i];
       const p = i * nFeatures;
+      if (packed) {
+        const v = rowData[i];
+        for (let f = f0; f < f1; f++) hist[f * BIN_STRIDE + bins[p + f]] += v;
+        continue;
+      }
+      const gi = rowData[2 * i];
+      const hi = rowData[2 * i + 1];
       for (let f = f0; f < f1; f++) {
         const o = f * BIN_STRIDE + (bins[p + f] << 1);
         hist[o] += gi;
@@ -70,6 +92,23 @@ function loopKernel(nFeatures: number, f0: number, f1: number): HistKernel {
       }
     }
   };
+}
+
+/**
+ * Turns packed counts (bin b at f * BIN_STRIDE + b) into [grad, hess] pairs in place, for features [f0, f1).
+ * Descending order never overwrites an unread count (bin b writes 2b and 2b + 1, both >= b).
+ */
+export function decodePacked(hist: Float64Array, f0: number, f1: number, gPos: number, gNeg: number): void {
+  for (let f = f0; f < f1; f++) {
+    const o = f * BIN_STRIDE;
+    for (let b = 255; b >= 0; b--) {
+      const v = hist[o + b];
+      const pos = Math.floor(v / PACK);
+      const cnt = v - pos * PACK;
+      hist[o + 2 * b] = pos * gPos + (cnt - pos) * gNeg;
+      hist[o + 2 * b + 1] = cnt;
+    }
+  }
 }
 
 /** parent -= child over features [f0, f1): turns the parent's histogram into the larger child's. */

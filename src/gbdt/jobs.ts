@@ -4,7 +4,7 @@
  * histograms: features, each summed over rows in row order by one thread; prediction: rows), so results do not
  * depend on the thread count.
  */
-import { featureRange, histKernel } from "./histogram.ts";
+import { decodePacked, featureRange, histKernel, PACK } from "./histogram.ts";
 import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
 import { type EnsembleArrays, predictRows } from "./predict.ts";
 
@@ -30,6 +30,12 @@ export interface TrainState {
   raw: Float64Array;
   g: Float32Array;
   h: Float32Array;
+  /** Per row, what the histogram kernels read: [grad, hess] interleaved, or one packed value (see PACK). */
+  rowData: Float32Array | Float64Array;
+  /** Packed mode: two-valued gradients gPos / gNeg with unit hessians and no weights. */
+  packed: boolean;
+  gPos: number;
+  gNeg: number;
   idx: Uint32Array;
   /** Histogram slots, nFeatures * BIN_STRIDE doubles each. */
   hist: Float64Array;
@@ -85,10 +91,18 @@ export function gradients(s: TrainState, r0: number, r1: number): void {
   const h = s.h.subarray(r0, r1);
   loss.gradHess(s.y.subarray(r0, r1), s.raw.subarray(r0, r1), g, h);
   const w = s.w;
-  if (w !== null) {
+  const rd = s.rowData;
+  if (s.packed) {
+    for (let i = r0; i < r1; i++) rd[i] = s.g[i] > 0 ? 1 + PACK : 1;
+  } else if (w !== null) {
     for (let i = r0; i < r1; i++) {
-      s.g[i] *= w[i];
-      s.h[i] *= w[i];
+      rd[2 * i] = s.g[i] * w[i];
+      rd[2 * i + 1] = s.h[i] * w[i];
+    }
+  } else {
+    for (let i = r0; i < r1; i++) {
+      rd[2 * i] = s.g[i];
+      rd[2 * i + 1] = s.h[i];
     }
   }
 }
@@ -104,7 +118,8 @@ export function buildHist(
 ): void {
   const size = s.nFeatures * 512;
   const hist = s.hist.subarray(slot * size, (slot + 1) * size);
-  histKernel(s.nFeatures, f0, f1)(s.idx, start, end, s.bins, s.g, s.h, hist);
+  histKernel(s.nFeatures, f0, f1, s.packed)(s.idx, start, end, s.bins, s.rowData, hist);
+  if (s.packed) decodePacked(hist, f0, f1, s.gPos, s.gNeg);
 }
 
 /** Contiguous share [r0, r1) of n items for thread t of T. */

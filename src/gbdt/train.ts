@@ -7,7 +7,7 @@ import { Rng } from "../core/rng.ts";
 import { Booster } from "./booster.ts";
 import type { Dataset } from "./dataset.ts";
 import { type GrowContext, type GrownLeaf, growTree } from "./grower.ts";
-import { BIN_STRIDE } from "./histogram.ts";
+import { BIN_STRIDE, PACK_MAX_ROWS } from "./histogram.ts";
 import { gradients, JOB_GRAD, type TrainState } from "./jobs.ts";
 import { getLoss, type Loss } from "./losses/index.ts";
 import { percentile, weightedPercentile } from "./losses/percentile.ts";
@@ -42,6 +42,8 @@ function boost(
   const F = ds.nFeatures;
   const rng = new Rng(p.seed);
   const y = p.countJitter ? jitter(label, Rng.derive(p.seed, 1)) : label;
+  const gradValues = twoValuedGradients(loss);
+  const packed = gradValues !== null && ds.weight === null && n <= PACK_MAX_ROWS;
   const state: TrainState = {
     kind: "train",
     nRows: n,
@@ -52,6 +54,12 @@ function boost(
     raw: sharedF64(n),
     g: new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
     h: new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
+    rowData: packed
+      ? new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, n)
+      : new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, 2 * n),
+    packed,
+    gPos: gradValues?.[1] ?? 0,
+    gNeg: gradValues?.[0] ?? 0,
     idx: new Uint32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
     hist: new Float64Array(new SharedArrayBuffer(p.maxLeaves * F * BIN_STRIDE * 8)),
     lossName: loss.name,
@@ -137,6 +145,14 @@ function boost(
       bestIteration: bestIter,
     },
   });
+}
+
+/** The two gradient values [negative, positive] of a loss whose gradient takes only two (unit hessian), or null. */
+function twoValuedGradients(loss: Loss): [number, number] | null {
+  if (loss.renewQuantile === null || !loss.constantHessian) return null;
+  const g = new Float32Array(2);
+  loss.gradHess([1, 0], [0, 1], g, new Float32Array(2));
+  return [g[0], g[1]];
 }
 
 /** Prediction from a raw score, as Booster.predict computes it. */
