@@ -9,7 +9,7 @@ const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.ur
 
 /** Runs the CLI on argv and resolves to the exit code (never calls process.exit itself). */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = createProgram(pkg.version).exitOverride();
+  const program = createProgram(pkg.version);
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;

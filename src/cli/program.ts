@@ -1,11 +1,13 @@
 import { Command } from "commander";
 import { SCHEMA_VERSION } from "../data/migrations.ts";
+import { register as registerBacktest } from "./backtest.ts";
 import { register as registerDemo } from "./demo.ts";
 import { register as registerEtl } from "./etl.ts";
 import { register as registerImport } from "./import.ts";
 import { register as registerIngest } from "./ingest.ts";
 import { register as registerQuality } from "./quality.ts";
 import { register as registerSimulate } from "./simulate.ts";
+import { register as registerSplits } from "./splits.ts";
 
 /** The `megaretail` command with every sub-command registered (one file per command in src/cli). */
 export function createProgram(version: string): Command {
@@ -15,7 +17,9 @@ export function createProgram(version: string): Command {
     )
     .version(`${version} (warehouse schema ${SCHEMA_VERSION})`)
     .showHelpAfterError("(run with --help for usage)")
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    // Before the sub-commands exist, so they inherit it: usage errors throw (exit 2) instead of exiting 1.
+    .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
 }
@@ -28,4 +32,6 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerImport,
   registerEtl,
   registerQuality,
+  registerSplits,
+  registerBacktest,
 ];

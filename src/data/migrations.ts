@@ -19,6 +19,12 @@ const MIGRATIONS: Migration[] = [
     description: "create every table of src/data/schema.ts",
     up: () => TABLES.map(createTableSql),
   },
+  {
+    version: 2,
+    description: "add the tables created since version 1 (schema_drift, feed_arrivals, backtest_runs, backtest_forecasts)",
+    // CREATE TABLE IF NOT EXISTS: a no-op for tables version 1 already made on a newer schema.ts.
+    up: () => TABLES.map(createTableSql),
+  },
 ];
 
 /** The schema version this code writes. */

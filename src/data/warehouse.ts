@@ -153,6 +153,35 @@ export class Warehouse {
   }
 
   /**
+   * Writes numeric columns into a fresh temporary table (DuckDB's appender: no SQL text per row), for bulk
+   * results computed in JS. NaN becomes NULL. Join it to other tables to write the final rows.
+   */
+  async stageNumbers(
+    name: string,
+    columns: Record<string, { type: "INTEGER" | "DOUBLE"; values: ArrayLike<number> }>,
+  ) {
+    const entries = Object.entries(columns);
+    await this.run(`DROP TABLE IF EXISTS temp."${name}"`);
+    await this.run(`CREATE TEMP TABLE "${name}" (${entries.map(([c, v]) => `"${c}" ${v.type}`).join(", ")})`);
+    const n = entries[0]?.[1].values.length ?? 0;
+    const appender = await this.connection.createAppender(name, "main", "temp");
+    try {
+      for (let i = 0; i < n; i++) {
+        for (const [, col] of entries) {
+          const v = col.values[i]!;
+          if (Number.isNaN(v)) appender.appendNull();
+          else if (col.type === "INTEGER") appender.appendInteger(v);
+          else appender.appendDouble(v);
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /**
    * Runs `fn` in one transaction: everything or nothing. Nested calls join the outer transaction.
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,0 +1,57 @@
+import { UsageError } from "../core/errors.ts";
+import { movingQuantiles } from "./baselines/moving-quantiles.ts";
+import { mstlEts } from "./baselines/mstl-ets.ts";
+import { sarima } from "./baselines/sarima.ts";
+import { seasonalNaive } from "./baselines/seasonal-naive.ts";
+import { tsb } from "./baselines/tsb.ts";
+import type { Forecaster } from "./forecaster.ts";
+import { gbdtQuantile } from "./gbdt-quantile.ts";
+import { gbdtTweedie } from "./gbdt-tweedie.ts";
+import { linearQuantile } from "./linear-quantile.ts";
+
+/** Options every model factory may use. */
+export interface ModelOptions {
+  threads: number;
+  /** Days between training origins of the feature-based models. */
+  originStep: number;
+}
+
+/** Every forecaster by name, with a one-line description (for --help and reports). */
+export const MODELS: Record<string, { describe: string; make: (o: ModelOptions) => Forecaster }> = {
+  seasonal_naive: {
+    describe: "same weekday last week (t-7k), residual quantiles",
+    make: () => seasonalNaive(),
+  },
+  moving_quantiles: {
+    describe: "per-series empirical quantiles over 364 days",
+    make: () => movingQuantiles(),
+  },
+  croston_tsb: {
+    describe: "Croston/TSB for intermittent demand, negative binomial quantiles",
+    make: () => tsb(),
+  },
+  linear_quantile: {
+    describe: "linear quantile regression on lag/rolling features",
+    make: (o) => linearQuantile({ originStep: o.originStep }),
+  },
+  sarima: { describe: "SARIMA(1,0,1)(0,1,1)7 per series (arima/ctsa)", make: () => sarima() },
+  mstl_ets: { describe: "MSTL + AutoETS per series (augurs)", make: () => mstlEts() },
+  gbdt_quantile: {
+    describe: "global GBDT, one pinball model per quantile (the main model)",
+    make: (o) => gbdtQuantile({ threads: o.threads, originStep: o.originStep }),
+  },
+  gbdt_tweedie: {
+    describe: "global GBDT with Tweedie loss, negative binomial quantiles",
+    make: (o) => gbdtTweedie({ threads: o.threads, originStep: o.originStep }),
+  },
+};
+
+/** Builds the named forecasters; an unknown name is a UsageError listing the known ones. */
+export function makeForecasters(names: string[], options: ModelOptions): Forecaster[] {
+  return names.map((name) => {
+    const entry = MODELS[name];
+    if (!entry)
+      throw new UsageError(`unknown model "${name}"; known models: ${Object.keys(MODELS).join(", ")}`);
+    return entry.make(options);
+  });
+}
