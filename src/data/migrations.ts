@@ -21,7 +21,8 @@ const MIGRATIONS: Migration[] = [
   },
   {
     version: 2,
-    description: "add the tables created since version 1 (schema_drift, feed_arrivals, backtest_runs, backtest_forecasts)",
+    description:
+      "add the tables created since version 1 (schema_drift, feed_arrivals, backtest_runs, backtest_forecasts, sim_truth)",
     // CREATE TABLE IF NOT EXISTS: a no-op for tables version 1 already made on a newer schema.ts.
     up: () => TABLES.map(createTableSql),
   },

@@ -5,8 +5,10 @@ import type { Progress } from "../core/progress.ts";
 import { QUANTILES } from "../core/quantiles.ts";
 import { saveBacktest } from "../data/backtest-store.ts";
 import { type DailyPanel, loadDailyPanel } from "../data/to-panel.ts";
+import { loadTruthPanel } from "../data/truth.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { type CalendarFlags, loadCalendar } from "../features/calendar.ts";
+import { oracle } from "../models/oracle.ts";
 import { makeForecasters } from "../models/registry.ts";
 import { type CvTable, runBacktest } from "./backtest.ts";
 import { type CvReport, evaluateCv } from "./evaluate-cv.ts";
@@ -21,6 +23,8 @@ export interface BacktestJobOptions {
   bootstrap?: number;
   seed?: number;
   originStep?: number;
+  /** Add the oracle (true quantiles) when the warehouse holds simulator truth (default true). */
+  oracle?: boolean;
   progress?: Progress;
   /** Run id to store under (default: derived from the clock). */
   runId?: string;
@@ -89,6 +93,8 @@ export async function backtestJob(
     threads: config.threads,
     originStep: options.originStep ?? 7,
   });
+  const truth = options.oracle === false ? null : await loadTruthPanel(wh, daily);
+  if (truth) forecasters.push(oracle(truth));
   const seed = options.seed ?? 1;
   const table = await runBacktest({
     daily,

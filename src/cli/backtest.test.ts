@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { EXPORT_COLUMNS } from "../data/backtest-store.ts";
+import { runEtl } from "../data/etl.ts";
+import { loadTruth } from "../data/truth.ts";
+import { Warehouse } from "../data/warehouse.ts";
+import { loadSimulation } from "../simulate/load.ts";
+import { simulate } from "../simulate/simulate.ts";
+
+const main = new URL("./main.ts", import.meta.url).pathname;
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", main, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, TZ: "UTC" },
+  });
+
+test("megaretail backtest on a simulated chain: report, metrics, export with the documented columns, oracle best", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mr-bt-"));
+  const db = join(dir, "w.duckdb");
+  await simulate(
+    { dcs: 1, stores: 2, products: 12, days: 240, seed: 3, format: "parquet" },
+    join(dir, "sim"),
+    {
+      threads: 1,
+    },
+  );
+  const wh = await Warehouse.open(db);
+  await loadSimulation(wh, join(dir, "sim"));
+  await runEtl(wh, { full: true });
+  assert.ok((await loadTruth(wh, join(dir, "sim"))) > 0);
+  wh.close();
+
+  const out = join(dir, "bt");
+  const exported = join(dir, "cv.csv");
+  const r = cli([
+    "backtest",
+    "--db",
+    db,
+    "--models",
+    "seasonal_naive,moving_quantiles",
+    "--folds",
+    "2",
+    "--bootstrap",
+    "50",
+    "--out",
+    out,
+    "--export",
+    exported,
+    "--json",
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.ok(existsSync(join(out, "report.html")) && existsSync(join(out, "metrics.json")));
+  const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+  assert.deepEqual(metrics.models, ["seasonal_naive", "moving_quantiles", "oracle"]);
+  const lines = readFileSync(exported, "utf8").trim().split("\n");
+  assert.deepEqual(lines[0]!.split(","), [...EXPORT_COLUMNS]);
+  assert.equal(lines.length - 1, summary.exportedRows);
+  assert.equal(summary.exportedRows, metrics.rows * 3);
+  const loss = (m: string) =>
+    summary.headline.find((h: { model: string }) => h.model === m).meanScaledPinball;
+  assert.ok(
+    loss("oracle") < loss("seasonal_naive"),
+    `oracle ${loss("oracle")} vs naive ${loss("seasonal_naive")}`,
+  );
+  const html = readFileSync(join(out, "report.html"), "utf8");
+  for (const id of ["summary", "metrics", "calibration", "horizon", "breakdowns", "fans"]) {
+    assert.ok(html.includes(`id="${id}"`), `section ${id}`);
+  }
+
+  const bad = cli(["backtest", "--db", db, "--models", "nope"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown model "nope"; known models: seasonal_naive/);
+});

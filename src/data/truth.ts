@@ -1,0 +1,77 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../core/errors.ts";
+import { QUANTILE_COLUMNS } from "../core/quantiles.ts";
+import type { DailyPanel } from "./to-panel.ts";
+import { sqlString, type Warehouse } from "./warehouse.ts";
+
+/**
+ * Loads a simulation's truth (truth/demand/*.parquet) into `sim_truth`, replacing what was there, in one
+ * transaction. Returns the row count.
+ */
+export async function loadTruth(wh: Warehouse, simDir: string): Promise<number> {
+  const dir = join(simDir, "truth", "demand");
+  if (!existsSync(dir)) {
+    throw new InputError(
+      "no truth/demand folder: not a simulator output (run `megaretail simulate --out DIR`)",
+      {
+        file: simDir,
+      },
+    );
+  }
+  const glob = sqlString(join(dir, "*.parquet"));
+  return wh.transaction(async () => {
+    await wh.run("DELETE FROM sim_truth");
+    await wh.run(
+      `INSERT INTO sim_truth SELECT date, store_id, product_id, mean, size, ${QUANTILE_COLUMNS.join(", ")}, demand
+       FROM read_parquet(${glob})`,
+    );
+    return wh.scalar("SELECT count(*) FROM sim_truth");
+  });
+}
+
+/**
+ * The truth quantiles aligned with a daily panel (same indptr/start): one array per level, NaN where the
+ * simulator has no row. Null when the warehouse holds no truth.
+ */
+export async function loadTruthPanel(wh: Warehouse, daily: DailyPanel): Promise<Float32Array[] | null> {
+  if (!((await wh.scalar("SELECT count(*) FROM sim_truth")) > 0)) return null;
+  const total = daily.indptr[daily.storeId.length]!;
+  const out = QUANTILE_COLUMNS.map(() => new Float32Array(total).fill(Number.NaN));
+  const index = new Map(daily.storeId.map((s, i) => [`${s}\u0000${daily.productId[i]}`, i]));
+  // Series ids are matched in JS (a few thousand keys); the bulk values come through readTyped.
+  const keys = await wh.all<{ store_id: string; product_id: string }>(
+    "SELECT DISTINCT store_id, product_id FROM sim_truth ORDER BY 1, 2",
+  );
+  await wh.run("DROP TABLE IF EXISTS temp.truth_keys");
+  await wh.run("CREATE TEMP TABLE truth_keys (store_id VARCHAR, product_id VARCHAR, sid INTEGER)");
+  const known = keys.filter((k) => index.has(`${k.store_id}\u0000${k.product_id}`));
+  for (let k = 0; k < known.length; k += 500) {
+    const chunk = known.slice(k, k + 500);
+    await wh.run(
+      `INSERT INTO temp.truth_keys VALUES ${chunk.map((x) => `(${sqlString(x.store_id)}, ${sqlString(x.product_id)}, ${index.get(`${x.store_id}\u0000${x.product_id}`)})`).join(",")}`,
+    );
+  }
+  const kinds = Object.fromEntries([
+    ["sid", "i32"],
+    ["day", "i32"],
+    ...QUANTILE_COLUMNS.map((c) => [c, "f32"]),
+  ]) as Record<string, "i32" | "f32">;
+  const cols = await wh.readTyped(
+    `SELECT k.sid, (t.date - DATE '1970-01-01')::INT AS day, ${QUANTILE_COLUMNS.map((c) => `t.${c}::FLOAT AS ${c}`).join(", ")}
+     FROM sim_truth t JOIN temp.truth_keys k USING (store_id, product_id)`,
+    kinds,
+  );
+  await wh.run("DROP TABLE IF EXISTS temp.truth_keys");
+  const sid = cols.sid!;
+  const day = cols.day!;
+  for (let r = 0; r < sid.length; r++) {
+    const i = sid[r]!;
+    const t = day[r]! - daily.start[i]!;
+    if (t < 0 || t >= daily.indptr[i + 1]! - daily.indptr[i]!) continue;
+    QUANTILE_COLUMNS.forEach((c, k) => {
+      out[k]![daily.indptr[i]! + t] = cols[c]![r]!;
+    });
+  }
+  return out;
+}
