@@ -1,6 +1,6 @@
 import { dayOfYear, weekday, yearMonth } from "../core/days.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
-import { type CalendarFlags, regionIndex } from "./calendar.ts";
+import { type CalendarFlags, indexCalendar, regionIndex } from "./calendar.ts";
 import { type FeatureSettings, featureNames } from "./names.ts";
 import { PrefixStats } from "./series-stats.ts";
 import { SortedWindow } from "./sorted-window.ts";
@@ -54,6 +54,8 @@ export function buildFeatures(
   const windows = settings.orderWindows.map((w) => new SortedWindow(w));
   const regionOf = panel.region.map((r) => regionIndex(calendar, r));
   const asof = new Float64Array(asofCount);
+  const calIndex = indexCalendar(calendar, CAP);
+  const calLen = calendar.end - calendar.start + 1;
 
   let r = 0;
   while (r < n) {
@@ -133,19 +135,20 @@ export function buildFeatures(
       for (const k of settings.sameWeekdayWeeks) columns[f++]![r] = sameWeekdayMean(demand, d, c, k);
       columns[f++]![r] = upTo(demand, d - 364, c);
       columns[f++]![r] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
-      // Calendar of the target day.
+      // Calendar of the target day (outside the loaded calendar: computed directly, flags unknown).
       const day = o + h;
-      columns[f++]![r] = weekday(day);
-      columns[f++]![r] = yearMonth(day).month;
-      columns[f++]![r] = new Date(day * 86_400_000).getUTCDate();
-      columns[f++]![r] = dayOfYear(day);
       const cal = day - calendar.start;
-      const inCal = reg >= 0 && cal >= 0 && cal <= calendar.end - calendar.start;
-      columns[f++]![r] = inCal ? calendar.event[reg]![cal]! : Number.NaN;
-      columns[f++]![r] = reg >= 0 ? distance(calendar.event[reg]!, cal, +1) : Number.NaN;
-      columns[f++]![r] = reg >= 0 ? distance(calendar.event[reg]!, cal, -1) : Number.NaN;
-      columns[f++]![r] = inCal ? calendar.snap[reg]![cal]! : Number.NaN;
-      columns[f++]![r] = inCal ? calendar.payday[reg]![cal]! : Number.NaN;
+      const inCal = cal >= 0 && cal < calLen;
+      columns[f++]![r] = inCal ? calIndex.weekday[cal]! : weekday(day);
+      columns[f++]![r] = inCal ? calIndex.month[cal]! : yearMonth(day).month;
+      columns[f++]![r] = inCal ? calIndex.dayOfMonth[cal]! : new Date(day * 86_400_000).getUTCDate();
+      columns[f++]![r] = inCal ? calIndex.dayOfYear[cal]! : dayOfYear(day);
+      const regOk = inCal && reg >= 0;
+      columns[f++]![r] = regOk ? calendar.event[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = regOk ? calIndex.daysTo[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = regOk ? calIndex.daysSince[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = regOk ? calendar.snap[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = regOk ? calendar.payday[reg]![cal]! : Number.NaN;
       // Prices and promos: planned, so the target day's values are known at the origin.
       const p = upTo(pr, d, plannedEnd);
       const reg0 = upTo(regular, d, plannedEnd);
@@ -195,16 +198,6 @@ function lastSaleIndex(units: Float32Array): Int32Array {
     out[t] = last;
   }
   return out;
-}
-
-/** Days from index `t` to the nearest flagged day in direction `dir` (0 if flagged), capped. */
-function distance(flags: Uint8Array, t: number, dir: 1 | -1): number {
-  for (let k = 0; k <= CAP; k++) {
-    const u = t + dir * k;
-    if (u < 0 || u >= flags.length) return CAP;
-    if (flags[u]) return k;
-  }
-  return CAP;
 }
 
 /** Consecutive promo days ending at the target day (0 when not on promo). */

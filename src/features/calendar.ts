@@ -1,5 +1,5 @@
 import type { Day } from "../core/days.ts";
-import { formatDay } from "../core/days.ts";
+import { dayOfYear, formatDay, weekday, yearMonth } from "../core/days.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 
 /** Day flags from `calendar_events` per region (region '*' applies everywhere), over a day range. */
@@ -51,4 +51,53 @@ export async function loadCalendar(
 /** Region index of a series' region in the flags ('*' -> a region slot that only gets chain-wide events). */
 export function regionIndex(flags: CalendarFlags, region: string | null): number {
   return flags.regions.indexOf(region ?? "*");
+}
+
+/** Distances (days) to the next and since the last event per region and day, capped, and per-day calendar parts. */
+export interface CalendarIndex {
+  daysTo: Int16Array[];
+  daysSince: Int16Array[];
+  weekday: Uint8Array;
+  month: Uint8Array;
+  dayOfMonth: Uint8Array;
+  dayOfYear: Int16Array;
+}
+
+/** Precomputes the per-day lookups of a calendar in O(days), so features never loop or build Dates per row. */
+export function indexCalendar(flags: CalendarFlags, cap: number): CalendarIndex {
+  const len = flags.end - flags.start + 1;
+  const daysTo = flags.event.map((ev) => {
+    const out = new Int16Array(len);
+    let next = Number.POSITIVE_INFINITY;
+    for (let t = len - 1; t >= 0; t--) {
+      if (ev[t]) next = t;
+      out[t] = Math.min(cap, next - t);
+    }
+    return out;
+  });
+  const daysSince = flags.event.map((ev) => {
+    const out = new Int16Array(len);
+    let last = Number.NEGATIVE_INFINITY;
+    for (let t = 0; t < len; t++) {
+      if (ev[t]) last = t;
+      out[t] = Math.min(cap, t - last);
+    }
+    return out;
+  });
+  const idx: CalendarIndex = {
+    daysTo,
+    daysSince,
+    weekday: new Uint8Array(len),
+    month: new Uint8Array(len),
+    dayOfMonth: new Uint8Array(len),
+    dayOfYear: new Int16Array(len),
+  };
+  for (let t = 0; t < len; t++) {
+    const day = flags.start + t;
+    idx.weekday[t] = weekday(day);
+    idx.month[t] = yearMonth(day).month;
+    idx.dayOfMonth[t] = new Date(day * 86_400_000).getUTCDate();
+    idx.dayOfYear[t] = dayOfYear(day);
+  }
+  return idx;
 }
