@@ -1,5 +1,5 @@
 /**
- * npm run bench:simulate -- [--stores 600 --products 300 --days 1100 --dcs 10 --format parquet --no-checks
+ * npm run bench:simulate -- [--stores 650 --products 300 --days 1100 --dcs 10 --format parquet --no-checks
  * --dir DIR --no-docs]: simulates a chain of about 100M (date, store, product) series-days into a temp
  * directory (deleted afterwards), in a child process so its peak RSS is its own; prints rows/s, CPU and peak
  * RSS and writes the `## Simulator` section of docs/BENCHMARKS.md.
@@ -26,7 +26,7 @@ function arg(name: string): string | undefined {
 }
 
 const params = {
-  stores: Number(arg("stores") ?? 600),
+  stores: Number(arg("stores") ?? 650),
   products: Number(arg("products") ?? 300),
   days: Number(arg("days") ?? 1100),
   dcs: Number(arg("dcs") ?? 10),
