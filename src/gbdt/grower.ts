@@ -6,7 +6,7 @@
  */
 import type { BinMapper } from "./binning.ts";
 import { BIN_STRIDE, subtractHist } from "./histogram.ts";
-import { buildHist, JOB_HIST, type TrainState } from "./jobs.ts";
+import { buildHist, JOB_HIST, JOB_HIST_COMPACT, type TrainState } from "./jobs.ts";
 import type { WorkerPool } from "./pool.ts";
 import { findBestSplit, type LeafStats, leafValue, type SplitInfo, type SplitParams } from "./split.ts";
 import { TreeBuilder } from "./tree.ts";
@@ -29,6 +29,11 @@ export interface GrowContext {
   scratch: Uint32Array;
   /** The bins column-major (Dataset.binsByFeature). */
   binsByFeature: Uint8Array;
+  /** Leaves with at most this many rows are compacted (0 = never). */
+  compactRows: number;
+  /** Scratch for partitioning compacted leaves: compactRows rows of bins and row data. */
+  scratchBins: Uint8Array;
+  scratchRow: Float32Array | Float64Array;
 }
 
 /** A finished leaf: its node and its rows idx[start..end). */
@@ -44,6 +49,8 @@ interface Leaf extends LeafStats, GrownLeaf {
   depth: number;
   slot: number;
   split: SplitInfo | null;
+  /** Rows copied into cbins/crow in leaf order (and kept there by partitioning). */
+  compact: boolean;
 }
 
 /** Below this many row-features a histogram is built on the calling thread (waking workers costs more). */
@@ -62,9 +69,10 @@ export function growTree(
   const freeSlots: number[] = [];
   for (let k = p.maxLeaves - 1; k >= 0; k--) freeSlots.push(k);
   const slotView = (slot: number) => s.hist.subarray(slot * F * BIN_STRIDE, (slot + 1) * F * BIN_STRIDE);
-  const build = (slot: number, start: number, end: number) => {
-    if (ctx.pool !== null && (end - start) * F >= PARALLEL_MIN_WORK) ctx.pool.run(JOB_HIST, slot, start, end);
-    else buildHist(s, slot, start, end, 0, F);
+  const build = (l: Leaf) => {
+    if (ctx.pool !== null && (l.end - l.start) * F >= PARALLEL_MIN_WORK) {
+      ctx.pool.run(l.compact ? JOB_HIST_COMPACT : JOB_HIST, l.slot, l.start, l.end);
+    } else buildHist(s, l.slot, l.start, l.end, 0, F, l.compact);
   };
   const canSplit = (l: Leaf) =>
     (p.maxDepth <= 0 || l.depth < p.maxDepth) && l.end - l.start >= 2 * p.minDataInLeaf;
@@ -77,7 +85,8 @@ export function growTree(
   };
 
   const rootSlot = freeSlots.pop()!;
-  build(rootSlot, 0, nRows);
+  if (ctx.pool !== null && nRows * F >= PARALLEL_MIN_WORK) ctx.pool.run(JOB_HIST, rootSlot, 0, nRows);
+  else buildHist(s, rootSlot, 0, nRows, 0, F);
   const rh = slotView(rootSlot);
   let G = 0;
   let H = 0;
@@ -100,6 +109,7 @@ export function growTree(
     depth: 0,
     slot: rootSlot,
     split: null,
+    compact: false,
   };
   if (canSplit(root)) evaluate(root);
   else freeSlots.push(rootSlot);
@@ -114,7 +124,7 @@ export function growTree(
     if (bi < 0) break;
     const parent = leaves[bi];
     const sp = parent.split!;
-    const mid = partition(ctx, parent, sp);
+    const mid = parent.compact ? partitionCompact(ctx, parent, sp) : partition(ctx, parent, sp);
     const [lo, hi] = childBounds(parent, sp, ctx.monotone, p.lambdaL2);
     const mk = (start: number, end: number, g: number, h: number, lower: number, upper: number): Leaf => ({
       node: builder.addLeaf(p.learningRate * leafValue(g, h, p.lambdaL2, lower, upper), end - start),
@@ -128,6 +138,7 @@ export function growTree(
       depth: parent.depth + 1,
       slot: -1,
       split: null,
+      compact: parent.compact,
     });
     const left = mk(parent.start, mid, sp.leftGrad, sp.leftHess, lo[0], hi[0]);
     const right = mk(mid, parent.end, sp.rightGrad, sp.rightHess, lo[1], hi[1]);
@@ -150,9 +161,11 @@ export function growTree(
     const [small, large] = left.count <= right.count ? [left, right] : [right, left];
     const splitSmall = canSplit(small);
     const splitLarge = canSplit(large);
+    if (splitSmall && !small.compact && small.count <= ctx.compactRows) compactLeaf(ctx, small);
+    if (splitLarge && !large.compact && large.count <= ctx.compactRows) compactLeaf(ctx, large);
     if (splitSmall || splitLarge) {
       small.slot = freeSlots.pop()!;
-      build(small.slot, small.start, small.end);
+      build(small);
       if (splitLarge) {
         large.slot = parent.slot;
         subtractHist(slotView(large.slot), slotView(small.slot), 0, F);
@@ -200,6 +213,85 @@ function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {
     }
   }
   idx.set(scratch.subarray(0, r), w);
+  return w;
+}
+
+/**
+ * Copies a leaf's rows (bins and gradients) next to each other, in leaf order, into cbins/crow. Small leaves deep
+ * in a tree have rows scattered over the whole dataset, and gathering them costs a cache miss per row at every
+ * histogram and partition below; after one copy those read sequential memory. Measured on 1M x 40: leaves under
+ * 10% of the rows cost 4x more per row than the root before compaction.
+ */
+function compactLeaf(ctx: GrowContext, l: Leaf): void {
+  const { idx, bins, cbins, rowData, crow, nFeatures: F, packed } = ctx.state;
+  if (F % 4 === 0) {
+    const W = F / 4;
+    const src = new Uint32Array(bins.buffer, bins.byteOffset, bins.length / 4);
+    const dst = new Uint32Array(cbins.buffer, cbins.byteOffset, cbins.length / 4);
+    for (let k = l.start; k < l.end; k++) {
+      const a = idx[k] * W;
+      const b = k * W;
+      for (let j = 0; j < W; j++) dst[b + j] = src[a + j];
+    }
+  } else {
+    for (let k = l.start; k < l.end; k++) {
+      const a = idx[k] * F;
+      const b = k * F;
+      for (let j = 0; j < F; j++) cbins[b + j] = bins[a + j];
+    }
+  }
+  if (packed) for (let k = l.start; k < l.end; k++) crow[k] = rowData[idx[k]];
+  else {
+    for (let k = l.start; k < l.end; k++) {
+      const i = idx[k];
+      crow[2 * k] = rowData[2 * i];
+      crow[2 * k + 1] = rowData[2 * i + 1];
+    }
+  }
+  l.compact = true;
+}
+
+/** Stable partition of a compacted leaf: moves row ids, bins and row data together. */
+function partitionCompact(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {
+  const { idx, cbins, crow, nFeatures: F, packed } = ctx.state;
+  const { scratch, scratchBins, scratchRow } = ctx;
+  const f = sp.feature;
+  const missing = ctx.mappers[f].nBins;
+  const bits = sp.catBits;
+  const t = sp.bin;
+  const dl = sp.defaultLeft;
+  const R = packed ? 1 : 2;
+  // Rows move as 32-bit words when the row length allows (10 words instead of 40 bytes for 40 features).
+  const words = F % 4 === 0;
+  const W = words ? F / 4 : F;
+  const cb = words ? new Uint32Array(cbins.buffer, cbins.byteOffset, cbins.length / 4) : cbins;
+  const sb = words
+    ? new Uint32Array(scratchBins.buffer, scratchBins.byteOffset, scratchBins.length / 4)
+    : scratchBins;
+  let w = parent.start;
+  let r = 0;
+  for (let k = parent.start; k < parent.end; k++) {
+    const b = cbins[k * F + f];
+    const left = bits !== null ? (bits[b >>> 5] & (1 << (b & 31))) !== 0 : b === missing ? dl : b <= t;
+    if (left) {
+      if (w !== k) {
+        idx[w] = idx[k];
+        for (let j = 0; j < W; j++) cb[w * W + j] = cb[k * W + j];
+        for (let j = 0; j < R; j++) crow[w * R + j] = crow[k * R + j];
+      }
+      w++;
+    } else {
+      scratch[r] = idx[k];
+      for (let j = 0; j < W; j++) sb[r * W + j] = cb[k * W + j];
+      for (let j = 0; j < R; j++) scratchRow[r * R + j] = crow[k * R + j];
+      r++;
+    }
+  }
+  for (let q = 0; q < r; q++) {
+    idx[w + q] = scratch[q];
+    for (let j = 0; j < W; j++) cb[(w + q) * W + j] = sb[q * W + j];
+    for (let j = 0; j < R; j++) crow[(w + q) * R + j] = scratchRow[q * R + j];
+  }
   return w;
 }
 

@@ -14,6 +14,8 @@ export const JOB_SETUP = 1;
 export const JOB_GRAD = 2;
 /** Histogram of idx[a1..a2) into slot a0. */
 export const JOB_HIST = 3;
+/** Histogram of a compacted leaf, positions a1..a2 of cbins/crow, into slot a0. */
+export const JOB_HIST_COMPACT = 5;
 /** Raw predictions of every row of a prediction state. */
 export const JOB_PREDICT = 4;
 /** Stop the worker. */
@@ -37,6 +39,9 @@ export interface TrainState {
   gPos: number;
   gNeg: number;
   idx: Uint32Array;
+  /** Bins and row data of compacted leaves, by position in idx (row k's bins at k * nFeatures). */
+  cbins: Uint8Array;
+  crow: Float32Array | Float64Array;
   /** Histogram slots, nFeatures * BIN_STRIDE doubles each. */
   hist: Float64Array;
   lossName: string;
@@ -71,9 +76,9 @@ export function runJob(
   if (type === JOB_GRAD && s.kind === "train") {
     const [r0, r1] = chunk(s.nRows, t, T);
     gradients(s, r0, r1);
-  } else if (type === JOB_HIST && s.kind === "train") {
+  } else if ((type === JOB_HIST || type === JOB_HIST_COMPACT) && s.kind === "train") {
     const [f0, f1] = featureRange(s.nFeatures, t, T);
-    if (f1 > f0) buildHist(s, a0, a1, a2, f0, f1);
+    if (f1 > f0) buildHist(s, a0, a1, a2, f0, f1, type === JOB_HIST_COMPACT);
   } else if (type === JOB_PREDICT && s.kind === "predict") {
     const [r0, r1] = chunk(s.nRows, t, T);
     predictRows(s.model, s.x, s.nCols, r0, r1, s.out);
@@ -115,10 +120,13 @@ export function buildHist(
   end: number,
   f0: number,
   f1: number,
+  compact = false,
 ): void {
   const size = s.nFeatures * 512;
   const hist = s.hist.subarray(slot * size, (slot + 1) * size);
-  histKernel(s.nFeatures, f0, f1, s.packed)(s.idx, start, end, s.bins, s.rowData, hist);
+  const kernel = histKernel(s.nFeatures, f0, f1, s.packed, compact);
+  if (compact) kernel(s.idx, start, end, s.cbins, s.crow, hist);
+  else kernel(s.idx, start, end, s.bins, s.rowData, hist);
   if (s.packed) decodePacked(hist, f0, f1, s.gPos, s.gNeg);
 }
 

@@ -17,6 +17,9 @@ import { type ResolvedParams, resolveParams, type TrainParams } from "./params.t
 import { getPool, type WorkerPool } from "./pool.ts";
 import { addTreeBinned, type Tree, type TreeBuilder } from "./tree.ts";
 
+/** Leaves with at most this fraction of the rows are compacted. */
+const COMPACT_FRACTION = 0.15;
+
 /** Trains a model on a labelled dataset. */
 export async function train(ds: Dataset, params: TrainParams = {}): Promise<Booster> {
   const p = resolveParams(params, ds);
@@ -44,6 +47,8 @@ function boost(
   const y = p.countJitter ? jitter(label, Rng.derive(p.seed, 1)) : label;
   const gradValues = twoValuedGradients(loss);
   const packed = gradValues !== null && ds.weight === null && n <= PACK_MAX_ROWS;
+  // Leaves under 15% of the rows get their rows copied together (grower.ts, compactLeaf).
+  const compactRows = Math.floor(COMPACT_FRACTION * n);
   const state: TrainState = {
     kind: "train",
     nRows: n,
@@ -61,6 +66,10 @@ function boost(
     gPos: gradValues?.[1] ?? 0,
     gNeg: gradValues?.[0] ?? 0,
     idx: new Uint32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
+    cbins: new Uint8Array(new SharedArrayBuffer(Math.max(n * F, 4))),
+    crow: packed
+      ? new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, n)
+      : new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, 2 * n),
     hist: new Float64Array(new SharedArrayBuffer(p.maxLeaves * F * BIN_STRIDE * 8)),
     lossName: loss.name,
     lossParams: loss.params,
@@ -73,6 +82,9 @@ function boost(
     pool,
     scratch: new Uint32Array(n),
     binsByFeature: ds.binsByFeature(),
+    compactRows,
+    scratchBins: new Uint8Array(Math.max(compactRows * F, 4)),
+    scratchRow: packed ? new Float64Array(compactRows) : new Float32Array(2 * compactRows),
   };
   const missingBins = Int32Array.from(ds.mappers, (m) => m.nBins);
   const base = n > 0 ? loss.init(y, ds.weight) : 0;
