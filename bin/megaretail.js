@@ -3,18 +3,19 @@
 // TypeScript directly, so a developer never runs a stale build; the published package runs dist/.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const src = `${root}src/cli/main.ts`;
 let tsx = null;
 try {
-  tsx = createRequire(import.meta.url).resolve("tsx");
+  // Resolved from this file, so the command works from any directory (a bare "--import tsx" would be
+  // looked up from the current directory).
+  tsx = import.meta.resolve("tsx");
 } catch {}
 if (existsSync(src) && tsx) {
   // --import tsx is inherited by worker threads, which a programmatic register() would not be.
-  const r = spawnSync(process.execPath, ["--import", "tsx", src, ...process.argv.slice(2)], {
+  const r = spawnSync(process.execPath, ["--import", tsx, src, ...process.argv.slice(2)], {
     stdio: "inherit",
   });
   process.exit(r.status ?? (r.signal ? 128 + 15 : 1));

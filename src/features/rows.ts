@@ -1,4 +1,5 @@
 import type { Day } from "../core/days.ts";
+import { Rng } from "../core/rng.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import type { FeatureRows } from "./build.ts";
 
@@ -7,6 +8,8 @@ import type { FeatureRows } from "./build.ts";
  * origin - step, origin - 2*step, ... (same weekday when step is 7, so horizon and target weekday line up as
  * they will at forecast time), every horizon 1..maxHorizon whose target day lies in [trainStart, trainEnd],
  * and only where the target is known demand (censored and not-in-assortment days are not targets).
+ * With `sample` < 1 a seeded random share of the rows is kept: many origins with a few horizons each carry
+ * nearly the information of every horizon at every origin, at a fraction of the training time.
  */
 export function trainingRows(
   panel: DailyPanel,
@@ -17,6 +20,9 @@ export function trainingRows(
     step: number;
     maxHorizon: number;
     minHistory?: number;
+    /** Keep this share of the (origin, horizon) rows of each series, drawn at random (cuts training time). */
+    sample?: number;
+    seed?: number;
   },
 ): FeatureRows {
   const series: number[] = [];
@@ -39,7 +45,10 @@ export function trainingRows(
       }
     }
     list.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const keep = opts.sample ?? 1;
+    const rng = Rng.derive(opts.seed ?? 0, i);
     for (const [o, h] of list) {
+      if (keep < 1 && !rng.chance(keep)) continue;
       series.push(i);
       origins.push(o);
       horizons.push(h);

@@ -18,6 +18,8 @@ export interface FeatureModelOptions {
   originStep?: number;
   /** Targets in the last `validDays` of the training window form the early-stopping holdout (0 = none). */
   validDays?: number;
+  /** Share of the (origin, horizon) training rows kept, at random (default 1: all). */
+  rowSample?: number;
 }
 
 function requireFeatures(input: FitInput): FeatureData {
@@ -35,6 +37,8 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
     origin: input.trainEnd + fd.settings.latencyDays,
     step: options.originStep ?? 7,
     maxHorizon: input.horizon,
+    sample: options.rowSample,
+    seed: input.seed,
   });
   const m = buildFeatures(fd.daily, fd.calendar, fd.settings, rows);
   const validDays = options.validDays ?? 28;
