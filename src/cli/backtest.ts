@@ -7,7 +7,7 @@ import type { CvReport } from "../validation/evaluate-cv.ts";
 import { backtestJob } from "../validation/job.ts";
 import { backtestPage } from "./backtest-page.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
-import { dayFlag, intFlag, listFlag } from "./parse.ts";
+import { dayFlag, intFlag, listFlag, shareFlag } from "./parse.ts";
 import { progressBar } from "./progress-bar.ts";
 
 interface BacktestOptions extends CommonOptions {
@@ -20,6 +20,7 @@ interface BacktestOptions extends CommonOptions {
   bootstrap: string;
   seed: string;
   originStep: string;
+  rowSample: string;
 }
 
 /** Default model list: every baseline and both GBDT models. */
@@ -48,7 +49,12 @@ export function register(program: Command): void {
       )
       .option("--bootstrap <n>", "bootstrap draws for the confidence intervals", "500")
       .option("--seed <n>", "seed of every random choice", "1")
-      .option("--origin-step <days>", "days between training origins of feature-based models", "7"),
+      .option("--origin-step <days>", "days between training origins of feature-based models", "7")
+      .option(
+        "--row-sample <share>",
+        "share of (origin, horizon) training rows feature-based models keep",
+        "1",
+      ),
   ).action(async (opts: BacktestOptions) => {
     const ctx = commandContext(opts);
     const bar = progressBar();
@@ -62,6 +68,7 @@ export function register(program: Command): void {
         bootstrap: intFlag("--bootstrap", opts.bootstrap, 0),
         seed: intFlag("--seed", opts.seed, 0),
         originStep: intFlag("--origin-step", opts.originStep),
+        rowSample: shareFlag("--row-sample", opts.rowSample),
         progress: bar.progress,
       });
       const exported = opts.export ? await exportBacktest(wh, result.runId, opts.export) : 0;

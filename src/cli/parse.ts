@@ -23,3 +23,10 @@ export function listFlag(value: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
+
+/** Parses a share in (0, 1], or throws a UsageError naming the flag. */
+export function shareFlag(flag: string, value: string): number {
+  const x = Number(value);
+  if (!(x > 0 && x <= 1)) throw new UsageError(`${flag} takes a share in (0, 1], got "${value}"`);
+  return x;
+}

@@ -30,11 +30,16 @@ export async function loadTruth(wh: Warehouse, simDir: string): Promise<number> 
   });
 }
 
-/**
- * The truth quantiles aligned with a daily panel (same indptr/start): one array per level, NaN where the
- * simulator has no row. Null when the warehouse holds no truth.
- */
-export async function loadTruthPanel(wh: Warehouse, daily: DailyPanel): Promise<Float32Array[] | null> {
+/** Simulator truth aligned with a daily panel (same indptr/start); NaN where the simulator has no row. */
+export interface TruthPanel {
+  /** One array per quantile level (QUANTILE_COLUMNS order). */
+  q: Float32Array[];
+  /** The uncensored demand drawn: what a stockout hides from the sales. */
+  demand: Float32Array;
+}
+
+/** The simulator truth aligned with a daily panel, or null when the warehouse holds no truth. */
+export async function loadTruthPanel(wh: Warehouse, daily: DailyPanel): Promise<TruthPanel | null> {
   if (!((await wh.scalar("SELECT count(*) FROM sim_truth")) > 0)) return null;
   const total = daily.indptr[daily.storeId.length]!;
   const out = QUANTILE_COLUMNS.map(() => new Float32Array(total).fill(Number.NaN));
@@ -55,23 +60,27 @@ export async function loadTruthPanel(wh: Warehouse, daily: DailyPanel): Promise<
   const kinds = Object.fromEntries([
     ["sid", "i32"],
     ["day", "i32"],
+    ["demand", "f32"],
     ...QUANTILE_COLUMNS.map((c) => [c, "f32"]),
   ]) as Record<string, "i32" | "f32">;
   const cols = await wh.readTyped(
-    `SELECT k.sid, (t.date - DATE '1970-01-01')::INT AS day, ${QUANTILE_COLUMNS.map((c) => `t.${c}::FLOAT AS ${c}`).join(", ")}
+    `SELECT k.sid, (t.date - DATE '1970-01-01')::INT AS day, t.demand::FLOAT AS demand, ${QUANTILE_COLUMNS.map((c) => `t.${c}::FLOAT AS ${c}`).join(", ")}
      FROM sim_truth t JOIN temp.truth_keys k USING (store_id, product_id)`,
     kinds,
   );
   await wh.run("DROP TABLE IF EXISTS temp.truth_keys");
   const sid = cols.sid!;
   const day = cols.day!;
+  const demand = new Float32Array(total).fill(Number.NaN);
   for (let r = 0; r < sid.length; r++) {
     const i = sid[r]!;
     const t = day[r]! - daily.start[i]!;
     if (t < 0 || t >= daily.indptr[i + 1]! - daily.indptr[i]!) continue;
+    const j = daily.indptr[i]! + t;
+    demand[j] = cols.demand![r]!;
     QUANTILE_COLUMNS.forEach((c, k) => {
-      out[k]![daily.indptr[i]! + t] = cols[c]![r]!;
+      out[k]![j] = cols[c]![r]!;
     });
   }
-  return out;
+  return { q: out, demand };
 }

@@ -14,6 +14,8 @@ export interface ModelOptions {
   threads: number;
   /** Days between training origins of the feature-based models. */
   originStep: number;
+  /** Share of (origin, horizon) training rows the feature-based models keep (1 = all). */
+  rowSample?: number;
 }
 
 /** Every forecaster by name, with a one-line description (for --help and reports). */
@@ -32,17 +34,17 @@ export const MODELS: Record<string, { describe: string; make: (o: ModelOptions) 
   },
   linear_quantile: {
     describe: "linear quantile regression on lag/rolling features",
-    make: (o) => linearQuantile({ originStep: o.originStep }),
+    make: (o) => linearQuantile({ originStep: o.originStep, rowSample: o.rowSample }),
   },
   sarima: { describe: "SARIMA(1,0,1)(0,1,1)7 per series (arima/ctsa)", make: () => sarima() },
   mstl_ets: { describe: "MSTL + AutoETS per series (augurs)", make: () => mstlEts() },
   gbdt_quantile: {
     describe: "global GBDT, one pinball model per quantile (the main model)",
-    make: (o) => gbdtQuantile({ threads: o.threads, originStep: o.originStep }),
+    make: (o) => gbdtQuantile({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
   },
   gbdt_tweedie: {
     describe: "global GBDT with Tweedie loss, negative binomial quantiles",
-    make: (o) => gbdtTweedie({ threads: o.threads, originStep: o.originStep }),
+    make: (o) => gbdtTweedie({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
   },
 };
 

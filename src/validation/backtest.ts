@@ -27,6 +27,8 @@ export interface CvTable {
   crossings: number[];
   /** Per model: seconds spent fitting and predicting, summed over folds. */
   seconds: number[];
+  /** What `actual` is: observed demand (stockout days unscored) or the simulator's true demand (all days). */
+  actualSource: "observed" | "truth";
 }
 
 /** Inputs of a backtest. */
@@ -39,6 +41,12 @@ export interface BacktestInput {
   levels: readonly number[];
   horizon: number;
   seed: number;
+  /**
+   * The demand to score against, aligned with the daily panel. Default: observed demand (NaN on stockout
+   * and not-in-assortment days, which are then not scored). On simulated data pass the true demand: a
+   * stockout hides high demand, so scoring only uncensored days favours models biased low.
+   */
+  truthDemand?: Float32Array;
   progress?: Progress;
 }
 
@@ -50,18 +58,18 @@ export async function runBacktest(input: BacktestInput): Promise<CvTable> {
   const { daily, folds, forecasters, levels, horizon } = input;
   const panel = demandPanel(daily);
   const nSeries = daily.storeId.length;
+  const target = input.truthDemand ?? daily.demand;
+  // Scored: in assortment and a known target (true demand is known on stockout days too).
+  const scored = (j: number) => daily.inAssortment[j] === 1 && !Number.isNaN(target[j]!);
   // Rows with a known actual, per fold (the same for every model).
   const cells = folds.map((f) => {
     const out: number[] = [];
     for (let i = 0; i < nSeries; i++) {
       for (let h = 1; h <= horizon; h++) {
         const t = f.origin + h - daily.start[i]!;
-        if (
-          t >= 0 &&
-          t < daily.indptr[i + 1]! - daily.indptr[i]! &&
-          !Number.isNaN(daily.demand[daily.indptr[i]! + t]!)
-        )
+        if (t >= 0 && t < daily.indptr[i + 1]! - daily.indptr[i]! && scored(daily.indptr[i]! + t)) {
           out.push(i * horizon + h - 1);
+        }
       }
     }
     return out;
@@ -83,6 +91,7 @@ export async function runBacktest(input: BacktestInput): Promise<CvTable> {
     mean: new Float32Array(n),
     crossings: forecasters.map(() => 0),
     seconds: forecasters.map(() => 0),
+    actualSource: input.truthDemand ? "truth" : "observed",
   };
   const L = levels.length;
   let r = 0;
@@ -113,7 +122,7 @@ export async function runBacktest(input: BacktestInput): Promise<CvTable> {
         table.series[r] = i;
         table.origin[r] = fold.origin;
         table.horizon[r] = h;
-        table.actual[r] = daily.demand[j]!;
+        table.actual[r] = target[j]!;
         table.price[r] = daily.price[j]!;
         for (let l = 0; l < L; l++) table.q[l]![r] = f.q[cell * L + l]!;
         table.mean[r] = f.mean ? f.mean[cell]! : Number.NaN;

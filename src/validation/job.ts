@@ -23,6 +23,8 @@ export interface BacktestJobOptions {
   bootstrap?: number;
   seed?: number;
   originStep?: number;
+  /** Share of training rows kept by feature-based models (default 1). */
+  rowSample?: number;
   /** Add the oracle (true quantiles) when the warehouse holds simulator truth (default true). */
   oracle?: boolean;
   progress?: Progress;
@@ -92,9 +94,10 @@ export async function backtestJob(
   const forecasters = makeForecasters(options.models, {
     threads: config.threads,
     originStep: options.originStep ?? 7,
+    rowSample: options.rowSample,
   });
   const truth = options.oracle === false ? null : await loadTruthPanel(wh, daily);
-  if (truth) forecasters.push(oracle(truth));
+  if (truth) forecasters.push(oracle(truth.q));
   const seed = options.seed ?? 1;
   const table = await runBacktest({
     daily,
@@ -105,6 +108,7 @@ export async function backtestJob(
     levels: QUANTILES,
     horizon: config.validation.testDays,
     seed,
+    truthDemand: truth?.demand,
     progress: options.progress,
   });
   const report = evaluateCv(table, daily, calendar, { bootstrap: options.bootstrap ?? 500, seed });
