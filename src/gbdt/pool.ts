@@ -113,6 +113,8 @@ export function getPool(threads: number): Promise<WorkerPool> {
   if (p === undefined) {
     p = WorkerPool.open(threads);
     pools.set(threads, p);
+    // A pool that failed to start is forgotten, so the next call tries again.
+    p.catch(() => pools.delete(threads));
   }
   return p;
 }
