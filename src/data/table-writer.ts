@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
+  DATE,
   type DuckDBConnection,
   type DuckDBDataChunk,
   DuckDBDoubleType,
@@ -10,8 +11,12 @@ import {
   type DuckDBType,
   DuckDBVarCharType,
   type DuckDBVector,
+  ENUM,
   INTEGER,
 } from "@duckdb/node-api";
+// The raw C API (the package node-api is built on): block copies into a chunk's vectors. node-api's
+// getColumnVector re-reads the column type per chunk, which for an ENUM means all its strings.
+import duckdb from "@duckdb/node-bindings";
 import type { ColumnType } from "./schema.ts";
 import { sqlString } from "./warehouse.ts";
 
@@ -23,15 +28,19 @@ export interface WriterColumn {
   name: string;
   type: ColumnType;
   nullable?: boolean;
-  /** VARCHAR given as an index into this list (ids stay numbers until DuckDB writes the file). */
+  /**
+   * VARCHAR given as an index into this list of distinct strings (ids stay numbers until DuckDB writes
+   * the file: they reach DuckDB as an ENUM, which Parquet stores as a dictionary-encoded string).
+   */
   dict?: readonly string[];
   /** VARCHAR given as an integer number and written as its decimal text (e.g. check ids). */
   intText?: boolean;
   /**
    * VARCHAR given as an integer n and written as prefix + (n + offset) zero-padded to `width`
-   * (e.g. "P000042" for n = 41 with offset 1).
+   * (e.g. "P000042" for n = 41 with offset 1). With `count`, n must lie in [0, count) and the column goes
+   * to DuckDB as an ENUM of those ids (much cheaper than rendering each id in SQL).
    */
-  idPattern?: { prefix: string; width: number; offset?: number };
+  idPattern?: { prefix: string; width: number; offset?: number; count?: number };
 }
 
 /** What a writer needs to know about a table (a `TableSpec` of schema.ts fits). */
@@ -50,7 +59,8 @@ export interface WrittenTable {
 /** Integer columns use this value for null (NaN does the job for doubles). */
 export const NULL_INT = -2147483648;
 
-type Kind = "int" | "double" | "text" | "dict";
+/** How a column is staged: int (Int32), date (Int32 day numbers handed over as DATE), double, text, enum. */
+type Kind = "int" | "date" | "double" | "text" | "enum";
 const VECTOR = 2048;
 
 /**
@@ -116,6 +126,10 @@ export class TableWriter {
   rows = 0;
   private part = 0;
   private readonly kinds: Kind[];
+  /** The ENUM values of each enum column (undefined for the others). */
+  private readonly enums: (readonly string[] | undefined)[];
+  /** One vector's worth of enum indexes at the width DuckDB stores them (per enum column). */
+  private readonly enumScratch: (Uint8Array | Uint16Array | Uint32Array | undefined)[];
   private active: Buffers;
   /** The buffers the running COPY reads (and that become free when it ends). */
   private copied: Buffers | null = null;
@@ -133,6 +147,13 @@ export class TableWriter {
     private readonly options: { dir: string; format: FileFormat; partRows?: number; single?: boolean },
   ) {
     this.kinds = table.columns.map(kindOf);
+    this.enums = table.columns.map((c, i) => (this.kinds[i] === "enum" ? enumValues(c) : undefined));
+    this.enumScratch = this.enums.map((values) => {
+      if (!values) return undefined;
+      // The widths of node-api's ENUM(): UTINYINT below 256 values, USMALLINT below 65536, else UINTEGER.
+      if (values.length < 256) return new Uint8Array(VECTOR);
+      return values.length < 65536 ? new Uint16Array(VECTOR) : new Uint32Array(VECTOR);
+    });
     const bytesPerRow = this.kinds.reduce((s, k) => s + (k === "double" ? 8 : k === "text" ? 16 : 4), 0);
     // About 24 MB per buffer set (two per table), so all the writers of a run stay well under 1 GB.
     this.capacity = options.single
@@ -183,7 +204,7 @@ export class TableWriter {
   private buffers(cap: number): Buffers {
     const b: Buffers = { n: 0, ints: [], doubles: [], strings: [] };
     for (const k of this.kinds) {
-      b.ints.push(new Int32Array(k === "int" || k === "dict" ? cap : 0));
+      b.ints.push(new Int32Array(k === "int" || k === "date" || k === "enum" ? cap : 0));
       b.doubles.push(new Float64Array(k === "double" ? cap : 0));
       b.strings.push(k === "text" ? new Array(cap).fill(null) : []);
     }
@@ -211,9 +232,11 @@ export class TableWriter {
   }
 
   private register(): void {
-    const types: DuckDBType[] = this.kinds.map((k) => {
+    const types: DuckDBType[] = this.kinds.map((k, i) => {
       if (k === "int") return DuckDBIntegerType.instance;
+      if (k === "date") return DATE;
       if (k === "double") return DuckDBDoubleType.instance;
+      if (k === "enum") return ENUM(this.enums[i]!);
       return DuckDBVarCharType.instance;
     });
     this.connection.registerTableFunction(
@@ -232,7 +255,10 @@ export class TableWriter {
     this.registered = true;
   }
 
-  /** Hands DuckDB the next chunk of the buffers being copied. */
+  /**
+   * Hands DuckDB the next chunk of the buffers being copied. Numbers go over as one block copy per column
+   * (the vectors' own typed arrays), never value by value: this runs for every row written.
+   */
   private fill(state: { next: number }, out: DuckDBDataChunk): void {
     const b = this.copied!;
     const from = state.next;
@@ -240,28 +266,39 @@ export class TableWriter {
     out.rowCount = Math.max(0, n);
     if (n <= 0) return;
     for (let c = 0; c < this.kinds.length; c++) {
-      const v = out.getColumnVector(c) as DuckDBVector;
       const k = this.kinds[c];
-      if (k === "dict") {
-        const src = b.ints[c]!;
-        const dict = this.table.columns[c]!.dict!;
-        for (let i = 0; i < n; i++) {
-          const x = src[from + i]!;
-          v.setItem(i, x < 0 ? null : dict[x]);
-        }
-      } else if (k === "int") {
-        const src = b.ints[c]!;
-        for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
-      } else if (k === "double") {
-        const src = b.doubles[c]!;
-        for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
-      } else {
+      if (k === "int" || k === "date") copyTo(out, c, b.ints[c]!, from, n);
+      else if (k === "double") copyTo(out, c, b.doubles[c]!, from, n);
+      else if (k === "enum") this.fillEnum(out, c, b.ints[c]!, from, n);
+      else {
+        const v = out.getColumnVector(c) as DuckDBVector;
         const src = b.strings[c]!;
         for (let i = 0; i < n; i++) v.setItem(i, src[from + i]);
+        v.flush();
       }
-      v.flush();
     }
     state.next = from + n;
+  }
+
+  /** Copies enum indexes `src[from, from + n)` into column `c` of `out` (NULL_INT: null). */
+  private fillEnum(out: DuckDBDataChunk, c: number, src: Int32Array, from: number, n: number): void {
+    const scratch = this.enumScratch[c]!;
+    const size = this.enums[c]!.length;
+    let nulls = false;
+    for (let i = 0; i < n; i++) {
+      const x = src[from + i]!;
+      if (x >= 0 && x < size) scratch[i] = x;
+      else if (x === NULL_INT) {
+        scratch[i] = 0;
+        nulls = true;
+      } else throw new Error(`${this.table.name}.${this.table.columns[c]!.name}: ${x} is not an id index`);
+    }
+    copyTo(out, c, scratch, 0, n);
+    if (!nulls) return;
+    const vector = duckdb.data_chunk_get_vector(out.chunk, c);
+    duckdb.vector_ensure_validity_writable(vector);
+    const validity = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8);
+    for (let i = 0; i < n; i++) if (src[from + i] === NULL_INT) duckdb.validity_set_row_invalid(validity, i);
   }
 
   /** Waits for the previous part, then starts COPYing the filled buffers and swaps in the free ones. */
@@ -290,16 +327,46 @@ export class TableWriter {
   }
 }
 
+/** Block-copies `src[from, from + n)` into column `c` of `out` (the types must match byte for byte). */
+function copyTo(
+  out: DuckDBDataChunk,
+  c: number,
+  src: Int32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array,
+  from: number,
+  n: number,
+): void {
+  const size = src.BYTES_PER_ELEMENT;
+  duckdb.copy_data_to_vector(
+    duckdb.data_chunk_get_vector(out.chunk, c),
+    0,
+    src.buffer as ArrayBuffer,
+    src.byteOffset + from * size,
+    n * size,
+  );
+}
+
 function kindOf(c: WriterColumn): Kind {
-  if (c.type === "VARCHAR") return c.dict ? "dict" : c.intText ? "double" : c.idPattern ? "int" : "text";
+  if (c.type === "VARCHAR") {
+    if (c.dict || c.idPattern?.count !== undefined) return "enum";
+    return c.intText ? "double" : c.idPattern ? "int" : "text";
+  }
   if (c.type === "DOUBLE" || c.type === "TIMESTAMP") return "double";
+  // A non-null date goes over as a DATE vector; a nullable one needs the NULL_INT test in SQL.
+  if (c.type === "DATE" && c.nullable === false) return "date";
   return "int";
+}
+
+/** The ENUM values of an enum column: its dictionary, or the first `count` ids of its pattern. */
+function enumValues(c: WriterColumn): readonly string[] {
+  if (c.dict) return c.dict;
+  const { prefix, width, offset = 0, count = 0 } = c.idPattern!;
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + offset).padStart(width, "0")}`);
 }
 
 /** SQL turning staged column `x` back into the column's real type (NaN / NULL_INT -> NULL). */
 function renderSql(c: WriterColumn, kind: Kind, x: string): string {
-  if (kind === "dict") return `CAST(${x} AS VARCHAR)`;
-  if (kind === "text") return x;
+  // ENUMs are written as their strings: Parquet stores them as dictionary-encoded UTF8, CSV as text.
+  if (kind === "enum" || kind === "date" || kind === "text") return x;
   let expr = x;
   if (c.type === "VARCHAR" && c.idPattern) {
     const { prefix, width, offset = 0 } = c.idPattern;

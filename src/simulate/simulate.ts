@@ -4,7 +4,7 @@ import { formatDay } from "../core/days.ts";
 import { InputError } from "../core/errors.ts";
 import { noProgress, type Progress } from "../core/progress.ts";
 import { TABLES } from "../data/schema.ts";
-import { FileSink, type TableWriter, type WrittenTable } from "../data/table-writer.ts";
+import { FileSink, type TableWriter, type WriterTable, type WrittenTable } from "../data/table-writer.ts";
 import { Assortment } from "./assortment.ts";
 import { calendarEvents, EventFactors } from "./calendar.ts";
 import { CATEGORIES } from "./categories.ts";
@@ -18,7 +18,7 @@ import { PriceBook } from "./prices.ts";
 import { PromoTracker, promoCalendar } from "./promos.ts";
 import { legacyPolicy, type OrderingPolicy, ShelfStock } from "./replenishment.ts";
 import { type DayFactors, StoreDayRunner } from "./store-day.ts";
-import { sourceTable, TRUTH_DEMAND, TRUTH_FAULTS } from "./tables.ts";
+import { sourceTable, TRUTH_DEMAND, TRUTH_FAULTS, withIdEnums } from "./tables.ts";
 import { Weather } from "./weather.ts";
 
 /** A table or truth file set in the manifest (paths relative to the output directory). */
@@ -97,10 +97,11 @@ async function run(
   const promos = promoCalendar(chain, p);
   const events = calendarEvents(chain.first, chain.end + 366, chain.regions.length);
   const dims = await writeDimensions(sink, dir, fmt, chain, promos, events);
-  const part = async (name: string) => sink.writer(sourceTable(name), { dir, format: fmt });
+  const ids = (t: WriterTable) => withIdEnums(t, chain.stores.length, chain.products.length);
+  const part = async (name: string) => sink.writer(ids(sourceTable(name)), { dir, format: fmt });
   const factTable = p.checks ? "transactions" : "sales";
   const w = {
-    truth: await sink.writer(TRUTH_DEMAND, { dir: join(dir, "truth"), format: fmt }),
+    truth: await sink.writer(ids(TRUTH_DEMAND), { dir: join(dir, "truth"), format: fmt }),
     stock: await part("stock"),
     prices: await part("prices"),
     sales: p.checks ? null : await part("sales"),

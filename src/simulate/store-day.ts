@@ -11,6 +11,7 @@ import type { SimParams } from "./params.ts";
 import type { PriceBook } from "./prices.ts";
 import { inScope, type PromoTracker } from "./promos.ts";
 import type { OrderingPolicy, ShelfStock, StockDay } from "./replenishment.ts";
+import { UNKNOWN_PRODUCT_GAP } from "./tables.ts";
 
 /** The writers of the per-series tables (null: not written in this run). */
 export interface SeriesWriters {
@@ -278,7 +279,7 @@ export class StoreDayRunner {
       this.rowUnits = -units - 1;
       return true;
     }
-    const unknown = this.chain.products.length + 1000;
+    const unknown = this.chain.products.length + UNKNOWN_PRODUCT_GAP;
     f.record(
       "unknown_product",
       table,

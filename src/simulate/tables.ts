@@ -25,6 +25,25 @@ export function sourceTable(name: string): WriterTable {
   };
 }
 
+/** A bad-value fault writes product index `products + UNKNOWN_PRODUCT_GAP`: an id no product has. */
+export const UNKNOWN_PRODUCT_GAP = 1000;
+
+/**
+ * `t` with its store and product ids handed to DuckDB as ENUMs of every id the run can write (the
+ * chain's stores; its products and the unknown product of a fault): rendering the id text per row in SQL
+ * cost about as much as all the other columns together.
+ */
+export function withIdEnums(t: WriterTable, stores: number, products: number): WriterTable {
+  const counts: Record<string, number> = { store_id: stores, product_id: products + UNKNOWN_PRODUCT_GAP + 1 };
+  return {
+    ...t,
+    columns: t.columns.map((c) => {
+      const count = counts[c.name];
+      return count !== undefined && c.idPattern ? { ...c, idPattern: { ...c.idPattern, count } } : c;
+    }),
+  };
+}
+
 /** Index of a column in a writer table (throws on a typo, at start-up rather than mid-run). */
 export function col(t: WriterTable, name: string): number {
   const i = t.columns.findIndex((c) => c.name === name);
