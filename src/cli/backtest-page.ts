@@ -104,6 +104,22 @@ export async function backtestPage(result: BacktestJobResult, generatedAt: strin
       ],
     },
     {
+      id: "paired",
+      heading: "Paired comparisons",
+      intro:
+        "Mean scaled pinball of each model divided by a reference's, with 95% paired-bootstrap intervals (the same series resampled for both models, so between-series variation cancels). An interval entirely below 1 means the model is better than the reference.",
+      blocks: [
+        {
+          table: {
+            columns: ["model", "reference", "ratio", "95% low", "95% high"],
+            rows: report.paired
+              .filter((p) => ["oracle", "seasonal_naive", "moving_quantiles"].includes(p.reference))
+              .map((p) => [p.model, p.reference, p.ratio, p.lo, p.hi]),
+          },
+        },
+      ],
+    },
+    {
       id: "calibration",
       heading: "Calibration per quantile",
       intro:

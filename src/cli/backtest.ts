@@ -96,9 +96,16 @@ export function register(program: Command): void {
   });
 }
 
-/** Per model: mean scaled pinball with CI, calibration of 0.5 and 0.95, seconds. */
+/** The model others are compared with: the oracle on simulated data, else seasonal naive when present. */
+export function referenceModel(report: CvReport): string | undefined {
+  return ["oracle", "seasonal_naive"].find((m) => report.models.includes(m));
+}
+
+/** Per model: mean scaled pinball with CI, ratio to the reference (paired CI), calibration of 0.5 and 0.95, seconds. */
 export function headline(report: CvReport) {
+  const reference = referenceModel(report);
   return report.overall.map((o) => {
+    const vs = report.paired.find((p) => p.model === o.model && p.reference === reference);
     const e = o.estimates.find((x) => x.metric === "mean_spinball")!;
     const cal = (level: number) => report.calibration.find((c) => c.model === o.model && c.level === level);
     return {
@@ -106,6 +113,10 @@ export function headline(report: CvReport) {
       meanScaledPinball: e.value,
       lo: e.lo,
       hi: e.hi,
+      reference: reference ?? null,
+      ratio: vs?.ratio ?? (o.model === reference ? 1 : Number.NaN),
+      ratioLo: vs?.lo ?? Number.NaN,
+      ratioHi: vs?.hi ?? Number.NaN,
       coverage50: cal(0.5)?.coverageLe ?? Number.NaN,
       coverage95: cal(0.95)?.coverageLe ?? Number.NaN,
       seconds: report.seconds[o.model]!,
@@ -116,14 +127,15 @@ export function headline(report: CvReport) {
 /** The headline table as text, best model first. */
 export function formatHeadline(report: CvReport): string {
   const rows = headline(report).sort((a, b) => a.meanScaledPinball - b.meanScaledPinball);
+  const reference = referenceModel(report);
   const lines = [
     `Backtest: ${report.folds} folds, ${report.rows} scored forecasts per model (mean scaled pinball over 6 quantiles, 95% CI)`,
     "",
-    `  ${"model".padEnd(18)} ${"scaled pinball".padEnd(26)} ${"P(y<=q.5)".padEnd(10)} ${"P(y<=q.95)".padEnd(11)} seconds`,
+    `  ${"model".padEnd(18)} ${"scaled pinball".padEnd(26)} ${`x ${reference ?? "-"} (paired CI)`.padEnd(24)} ${"P(y<=q.5)".padEnd(10)} ${"P(y<=q.95)".padEnd(11)} seconds`,
   ];
   for (const r of rows) {
     lines.push(
-      `  ${r.model.padEnd(18)} ${`${r.meanScaledPinball.toFixed(4)} [${r.lo.toFixed(4)}, ${r.hi.toFixed(4)}]`.padEnd(26)} ${r.coverage50.toFixed(3).padEnd(10)} ${r.coverage95.toFixed(3).padEnd(11)} ${r.seconds.toFixed(1)}`,
+      `  ${r.model.padEnd(18)} ${`${r.meanScaledPinball.toFixed(4)} [${r.lo.toFixed(4)}, ${r.hi.toFixed(4)}]`.padEnd(26)} ${(r.model === reference ? "1" : `${r.ratio.toFixed(3)} [${r.ratioLo.toFixed(3)}, ${r.ratioHi.toFixed(3)}]`).padEnd(24)} ${r.coverage50.toFixed(3).padEnd(10)} ${r.coverage95.toFixed(3).padEnd(11)} ${r.seconds.toFixed(1)}`,
     );
   }
   return `${lines.join("\n")}\n`;

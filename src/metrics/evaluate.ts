@@ -22,6 +22,9 @@ export interface Estimate {
   lo: number;
   hi: number;
   rows: number;
+  /** The bootstrap values (only with `keepDraws`): same seed and series give the same resamples, so two
+   * models' draws pair up for a paired comparison. */
+  draws?: Float64Array;
 }
 
 /** Options of `evaluate`: bootstrap draws (0 = no CI) and the seed. */
@@ -30,6 +33,8 @@ export interface EvaluateOptions {
   seed?: number;
   /** Only rows where this is true (e.g. one group of a breakdown). */
   mask?: ArrayLike<boolean | number>;
+  /** Keep the bootstrap draws on each estimate (for paired comparisons). */
+  keepDraws?: boolean;
 }
 
 /**
@@ -99,6 +104,22 @@ export function evaluate(
       lo: sorted.length > 0 ? quantileSorted(sorted, 0.025) : Number.NaN,
       hi: sorted.length > 0 ? quantileSorted(sorted, 0.975) : Number.NaN,
       rows,
+      ...(options.keepDraws && ok ? { draws: boot[j]! } : {}),
     };
   });
+}
+
+/**
+ * Ratio a / b of two models' values of one metric with a 95% paired-bootstrap interval: both estimates must
+ * come from `evaluate` with the same seed, the same series and `keepDraws`, so draw k resampled the same series
+ * for both. Much tighter than comparing two separate intervals, because between-series variation cancels.
+ */
+export function pairedRatio(a: Estimate, b: Estimate): { ratio: number; lo: number; hi: number } {
+  const ratio = a.value / b.value;
+  if (!a.draws || !b.draws || a.draws.length !== b.draws.length)
+    return { ratio, lo: Number.NaN, hi: Number.NaN };
+  const r = Float64Array.from(a.draws, (v, k) => v / b.draws![k]!)
+    .filter((v) => Number.isFinite(v))
+    .sort();
+  return { ratio, lo: quantileSorted(r, 0.025), hi: quantileSorted(r, 0.975) };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Rng } from "../core/rng.ts";
 import { quantileSorted } from "../core/stats.ts";
-import { evaluate } from "./evaluate.ts";
+import { evaluate, pairedRatio } from "./evaluate.ts";
 import { isBetter } from "./metric.ts";
 import { pinball, pinballMetric } from "./pinball.ts";
 import { bias, coverageMetric, rmse, strictCoverageMetric, wape } from "./point.ts";
@@ -78,4 +78,29 @@ test("direction: lower loss is better; coverage and bias are better near their t
   assert.ok(isBetter(bias, -0.01, 0.05));
   assert.equal(standardMetrics([0.5, 0.9]).length, 2 + 2 * 5 + 4);
   assert.equal(quantileSorted([1, 2, 3, 4], 0.5), 2.5);
+});
+
+test("paired ratio: the same resamples for both models, so a constant ratio has a zero-width interval", () => {
+  const rng = new Rng(11);
+  const actual: number[] = [];
+  const good: number[] = [];
+  const bad: number[] = [];
+  const series: number[] = [];
+  for (let s = 0; s < 40; s++) {
+    const level = rng.uniform(1, 30);
+    const err = rng.uniform(0.5, 5); // series differ a lot in how hard they are
+    for (let d = 0; d < 20; d++) {
+      actual.push(level);
+      good.push(level + err);
+      bad.push(level + 2 * err); // exactly twice the loss on every row
+      series.push(s);
+    }
+  }
+  const opts = { bootstrap: 200, seed: 4, keepDraws: true };
+  const [a] = evaluate({ actual, q: [good], point: good, series }, [pinballMetric(0, 0.5)], opts);
+  const [b] = evaluate({ actual, q: [bad], point: bad, series }, [pinballMetric(0, 0.5)], opts);
+  const p = pairedRatio(a!, b!);
+  assert.equal(p.ratio, 0.5);
+  assert.ok(Math.abs(p.lo - 0.5) < 1e-12 && Math.abs(p.hi - 0.5) < 1e-12, JSON.stringify(p));
+  assert.ok(a!.hi - a!.lo > 0.2, `the unpaired interval is wide: ${a!.lo}..${a!.hi}`);
 });

@@ -2,7 +2,7 @@ import { weekday } from "../core/days.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import type { CalendarFlags } from "../features/calendar.ts";
 import { regionIndex } from "../features/calendar.ts";
-import { type Estimate, evaluate, type ForecastColumns } from "../metrics/evaluate.ts";
+import { type Estimate, evaluate, type ForecastColumns, pairedRatio } from "../metrics/evaluate.ts";
 import type { Metric } from "../metrics/metric.ts";
 import { meanPinballMetric, meanScaledPinballMetric } from "../metrics/pinball.ts";
 import { bias, coverageMetric, strictCoverageMetric, wape } from "../metrics/point.ts";
@@ -26,6 +26,8 @@ export interface CvReport {
   byHorizon: { model: string; horizon: number; value: number; lo: number; hi: number }[];
   byGroup: GroupRow[];
   calibration: { model: string; level: number; coverageLe: number; coverageLt: number }[];
+  /** Mean scaled pinball of each model divided by each other model's, with paired-bootstrap 95% intervals. */
+  paired: { model: string; reference: string; ratio: number; lo: number; hi: number }[];
   crossings: Record<string, number>;
   seconds: Record<string, number>;
 }
@@ -62,8 +64,22 @@ export function evaluateCv(
   const modelMask = table.models.map((_, m) => Uint8Array.from(table.model, (x) => (x === m ? 1 : 0)));
   const overall = table.models.map((model, m) => ({
     model,
-    estimates: evaluate(cols, standardMetrics(levels), { bootstrap: boot, seed, mask: modelMask[m] }),
+    estimates: evaluate(cols, standardMetrics(levels), {
+      bootstrap: boot,
+      seed,
+      mask: modelMask[m],
+      keepDraws: true,
+    }),
   }));
+  const headlineOf = (m: number) => overall[m]!.estimates.find((e) => e.metric === "mean_spinball")!;
+  const paired: CvReport["paired"] = [];
+  table.models.forEach((model, a) => {
+    table.models.forEach((reference, b) => {
+      if (a !== b) paired.push({ model, reference, ...pairedRatio(headlineOf(a), headlineOf(b)) });
+    });
+  });
+  // Draws served the pairing; they are not part of the report.
+  for (const o of overall) for (const e of o.estimates) delete e.draws;
   const headline = [meanScaledPinballMetric(levels)];
   const byHorizon: CvReport["byHorizon"] = [];
   const maxH = table.horizon.reduce((a, b) => Math.max(a, b), 0);
@@ -122,6 +138,7 @@ export function evaluateCv(
     byHorizon,
     byGroup,
     calibration,
+    paired,
     crossings: Object.fromEntries(table.models.map((m, i) => [m, table.crossings[i]!])),
     seconds: Object.fromEntries(table.models.map((m, i) => [m, table.seconds[i]!])),
   };
