@@ -49,12 +49,27 @@ export interface WriterTable {
   columns: readonly WriterColumn[];
 }
 
+/** Where and how a table writer writes. */
+export interface WriterOptions {
+  dir: string;
+  format: FileFormat;
+  /** Rows per part (default: about 16 MB of staged rows). */
+  partRows?: number;
+  /** One file for everything (small tables). */
+  single?: boolean;
+  /** Inserted in part file names, so several writers of one table can share its directory. */
+  partPrefix?: string;
+}
+
 /** Where a writer's rows went. */
 export interface WrittenTable {
   table: string;
   files: string[];
   rows: number;
 }
+
+/** Numbers the writers of this process (see TableWriter's table function name). */
+let writerSerial = 0;
 
 /** Integer columns use this value for null (NaN does the job for doubles). */
 export const NULL_INT = -2147483648;
@@ -85,13 +100,10 @@ export class FileSink {
   }
 
   /**
-   * A writer for `table` whose parts go to `dir/<table>/part-NNNNN.<format>`, or to `dir/<table>.<format>`
-   * with `single` (everything staged, one file: for small tables).
+   * A writer for `table` whose parts go to `dir/<table>/part-<partPrefix>NNNNN.<format>`, or to
+   * `dir/<table>.<format>` with `single` (everything staged, one file: for small tables).
    */
-  async writer(
-    table: WriterTable,
-    options: { dir: string; format: FileFormat; partRows?: number; single?: boolean },
-  ): Promise<TableWriter> {
+  async writer(table: WriterTable, options: WriterOptions): Promise<TableWriter> {
     const connection = await this.instance.connect();
     this.connections.push(connection);
     const w = new TableWriter(connection, table, options);
@@ -144,7 +156,7 @@ export class TableWriter {
   constructor(
     private readonly connection: DuckDBConnection,
     readonly table: WriterTable,
-    private readonly options: { dir: string; format: FileFormat; partRows?: number; single?: boolean },
+    private readonly options: WriterOptions,
   ) {
     this.kinds = table.columns.map(kindOf);
     this.enums = table.columns.map((c, i) => (this.kinds[i] === "enum" ? enumValues(c) : undefined));
@@ -155,12 +167,13 @@ export class TableWriter {
       return values.length < 65536 ? new Uint16Array(VECTOR) : new Uint32Array(VECTOR);
     });
     const bytesPerRow = this.kinds.reduce((s, k) => s + (k === "double" ? 8 : k === "text" ? 16 : 4), 0);
-    // About 24 MB per buffer set (two per table), so all the writers of a run stay well under 1 GB.
+    // About 16 MB per buffer set (two per table), so the writers of every thread of a run stay well under 1 GB.
     this.capacity = options.single
       ? 1024
-      : Math.max(VECTOR, options.partRows ?? Math.floor(24_000_000 / bytesPerRow));
+      : Math.max(VECTOR, options.partRows ?? Math.floor(16_000_000 / bytesPerRow));
     this.active = this.buffers(this.capacity);
-    this.fnName = `scan_${table.name.replace(/\W/g, "_")}`;
+    // Table functions are registered in the instance's catalog: each writer needs a name of its own.
+    this.fnName = `scan_${table.name.replace(/\W/g, "_")}_${++writerSerial}`;
     this.selectSql = table.columns
       .map((c, i) => `${renderSql(c, this.kinds[i]!, `c${i}`)} AS "${c.name}"`)
       .join(", ");
@@ -308,7 +321,11 @@ export class TableWriter {
     const ext = this.options.format;
     const file = this.options.single
       ? join(this.options.dir, `${this.table.name}.${ext}`)
-      : join(this.options.dir, this.table.name, `part-${String(this.part).padStart(5, "0")}.${ext}`);
+      : join(
+          this.options.dir,
+          this.table.name,
+          `part-${this.options.partPrefix ?? ""}${String(this.part).padStart(5, "0")}.${ext}`,
+        );
     const fmt = ext === "csv" ? "FORMAT csv, HEADER true" : "FORMAT parquet, COMPRESSION zstd";
     const free = this.copied && this.copied.ints.length === this.active.ints.length ? this.copied : null;
     this.copied = this.active;

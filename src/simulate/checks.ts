@@ -79,9 +79,13 @@ export class CheckSplitter {
     }
     for (let c = 0; c < kept; c++) seconds[c] = this.time(rng);
     seconds.subarray(0, kept).sort();
+    // Compare with the previous line's original check number (out.check[k - 1] is renumbered already).
     let id = -1;
+    let prev = -1;
     for (let k = 0; k < m; k++) {
-      if (k === 0 || out.check[k] !== out.check[k - 1]) id++;
+      const c = out.check[k]!;
+      if (c !== prev) id++;
+      prev = c;
       out.check[k] = id;
     }
     out.n = m;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, test } from "node:test";
 import { InputError, UsageError } from "../core/errors.ts";
+import { Warehouse } from "../data/warehouse.ts";
 import { simulate } from "./simulate.ts";
 
 const root = mkdtempSync(join(tmpdir(), "megaretail-sim-det-"));
@@ -30,8 +31,9 @@ for (const format of ["parquet", "csv"] as const) {
   test(`the same seed gives byte-identical ${format} files (whatever the thread count)`, async () => {
     const a = join(root, `${format}-a`);
     const b = join(root, `${format}-b`);
-    await simulate({ ...SMALL, format, seed: 5 }, a, { threads: 1 });
-    await simulate({ ...SMALL, format, seed: 5 }, b, { threads: 2 });
+    // Three store blocks: run one after another on this thread, then by two worker threads.
+    await simulate({ ...SMALL, format, seed: 5 }, a, { threads: 1, shards: 3 });
+    await simulate({ ...SMALL, format, seed: 5 }, b, { threads: 2, shards: 3 });
     const ha = hashes(a);
     assert.ok(Object.keys(ha).length >= 15, `files: ${Object.keys(ha).join(", ")}`);
     assert.deepEqual(hashes(b), ha);
@@ -43,7 +45,7 @@ test("another seed gives other demand", async () => {
   const b = join(root, "seed-2");
   await simulate({ ...SMALL, seed: 1 }, a);
   await simulate({ ...SMALL, seed: 2 }, b);
-  const truth = "truth/demand/part-00000.parquet";
+  const truth = "truth/demand/part-000-00000.parquet";
   assert.notEqual(hashes(a)[truth], hashes(b)[truth]);
 });
 
@@ -61,4 +63,23 @@ test("bad parameters are usage errors naming the parameter", async () => {
     assert.match((e as Error).message, /start/);
     return true;
   });
+});
+
+test("the split into store blocks changes files, not rows", async () => {
+  const a = join(root, "blocks-1");
+  const b = join(root, "blocks-3");
+  await simulate({ ...SMALL, seed: 3 }, a, { shards: 1 });
+  await simulate({ ...SMALL, seed: 3 }, b, { shards: 3, threads: 2 });
+  const wh = await Warehouse.open(":memory:");
+  try {
+    for (const table of ["truth/demand", "stock", "prices", "transactions", "store_traffic"]) {
+      const rows = async (dir: string) =>
+        wh.all(`SELECT * FROM read_parquet('${join(dir, table)}/*.parquet') ORDER BY ALL`);
+      const one = await rows(a);
+      assert.ok(one.length > 100, `${table}: ${one.length} rows`);
+      assert.deepEqual(await rows(b), one, table);
+    }
+  } finally {
+    wh.close();
+  }
 });

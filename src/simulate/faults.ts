@@ -8,20 +8,24 @@ import type { FAULT_KINDS } from "./tables.ts";
 /** Fault kinds (see FAULT_KINDS). */
 export type FaultKind = keyof typeof FAULT_KINDS;
 
+/** One row of truth/faults: kind, table, day, store, product, column, detail (a tuple: it crosses threads). */
+export type FaultRow = [FaultKind, string, Day | null, number | null, number | null, string | null, string];
+
 /**
  * Decides and logs data-quality faults. Faults draw from their own seeded streams (per day, or per store
  * and day), so switching faults on changes nothing but the faults themselves. Every fault is one row of
- * truth/faults.
+ * truth/faults, kept in `rows` until the run writes them (faults are rare; threads hand theirs over).
  */
 export class Faults {
   /** Faults logged so far by kind. */
   readonly counts: Record<string, number> = {};
+  /** The faults logged so far, in order. */
+  readonly rows: FaultRow[] = [];
   private rng: Rng = new Rng(0);
 
   constructor(
     readonly on: boolean,
     private readonly p: SimParams,
-    private readonly log: TableWriter | null,
   ) {}
 
   /** Starts the fault stream of a store-day. */
@@ -62,16 +66,7 @@ export class Faults {
     detail: string,
   ): void {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
-    const w = this.log;
-    if (!w) return;
-    w.text(0, kind);
-    w.text(1, table);
-    w.num(2, day ?? Number.NaN);
-    w.text(3, store === null ? null : idOf(ID.store, store));
-    w.text(4, product === null ? null : idOf(ID.product, product));
-    w.text(5, column);
-    w.text(6, detail);
-    w.end();
+    this.rows.push([kind, table, day, store, product, column, detail]);
   }
 
   /**
@@ -96,5 +91,19 @@ export class Faults {
       );
     }
     return { expected, arrived };
+  }
+}
+
+/** Writes fault rows to a truth/faults writer. */
+export function writeFaultRows(w: TableWriter, rows: readonly FaultRow[]): void {
+  for (const [kind, table, day, store, product, column, detail] of rows) {
+    w.text(0, kind);
+    w.text(1, table);
+    w.num(2, day ?? Number.NaN);
+    w.text(3, store === null ? null : idOf(ID.store, store));
+    w.text(4, product === null ? null : idOf(ID.product, product));
+    w.text(5, column);
+    w.text(6, detail);
+    w.end();
   }
 }
