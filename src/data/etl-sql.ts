@@ -46,6 +46,23 @@ export function pairsSql(withTransactions: boolean): string {
 }
 
 /**
+ * The assortment bounds of each pair of `_etl_pairs` whose bounds cut into the window: `lo` the first day in
+ * assortment (the later of the product's introduction and the store's opening), `hi` the first day out of
+ * it again (the earlier of delisting and the day after closing). Pairs whose bounds hold for every day of
+ * the window are left out, so when no product or store has a date inside the window (the usual case) the
+ * table is empty and the 10M-row join against it costs nothing.
+ */
+export function boundsSql(from: string, to: string): string {
+  return `SELECT * FROM (
+      SELECT store_id, product_id, greatest(pd.introduced_date, so.open_date) AS lo,
+        least(pd.delisted_date, so.close_date + 1) AS hi
+      FROM _etl_pairs
+      LEFT JOIN products pd USING (product_id)
+      LEFT JOIN stores so USING (store_id)
+    ) WHERE lo > ${from} OR hi <= ${to}`;
+}
+
+/**
  * The promotion covering each (date, store, product) in the window. Scope: a store promo covers its store,
  * a DC promo every store of the DC, a chain-wide promo every store. When several cover the same day the
  * most specific wins (store, then DC, then chain), then the deepest discount, then the smallest promo_id.
@@ -69,10 +86,13 @@ export function promoDaysSql(from: string, to: string): string {
 }
 
 /**
- * The rows of `daily` for the window, from the temp tables `_etl_pairs` and `_etl_promos` and the daily
- * sales query `salesSql`. Rows are the sales themselves plus a zero row for each day of a pair's range
- * without a sale. Only pairs with fewer sale days than days in range get a day grid, checked against their
- * own sales: a dense history then costs a per-pair count, not a 10M x 10M join on string keys.
+ * The rows of `daily` for the window, from the temp tables `_etl_pairs`, `_etl_promos` and `_etl_bounds`
+ * and the daily sales query `salesSql`. Rows are the sales themselves plus a zero row for each day of a
+ * pair's range without a sale. Only pairs with fewer sale days than days in range get a day grid, checked
+ * against their own sales: a dense history then costs a per-pair count, not a 10M x 10M join on string
+ * keys. `materialize` computes `salesSql` once for its three uses; without it each use re-reads the tables,
+ * which is cheaper when `salesSql` is a plain scan (DuckDB then hashes each distinct id of a compressed
+ * column once, instead of every row of a materialized copy).
  *
  * - units/revenue/discount: the day's sales, 0 when there was none.
  * - price: the promo price when `prices` has one, else the regular price less the covering promo's
@@ -83,10 +103,16 @@ export function promoDaysSql(from: string, to: string): string {
  *   open..close dates, and priced that day (a day with units sold counts as priced). The price condition
  *   applies only when `prices` holds any rows: a warehouse without prices cannot judge it.
  */
-export function dailyRowsSql(from: string, to: string, requirePrice: boolean, salesSql: string): string {
+export function dailyRowsSql(
+  from: string,
+  to: string,
+  requirePrice: boolean,
+  salesSql: string,
+  materialize: boolean,
+): string {
   const priced = requirePrice ? "(p.regular_price IS NOT NULL OR r.units > 0)" : "true";
   const lo = `greatest(first, ${from})`;
-  return `WITH s AS (${salesSql}),
+  return `WITH s AS ${materialize ? "MATERIALIZED" : "NOT MATERIALIZED"} (${salesSql}),
     gappy AS (
       SELECT store_id, product_id, ${lo} AS lo FROM _etl_pairs
       LEFT JOIN (SELECT store_id, product_id, count(*) AS n FROM s GROUP BY ALL) c USING (store_id, product_id)
@@ -111,13 +137,10 @@ export function dailyRowsSql(from: string, to: string, requirePrice: boolean, sa
         THEN greatest(0, least(1, 1 - p.promo_price / p.regular_price)) END) AS promo_discount,
       st.opening_stock, st.deliveries, st.write_offs,
       coalesce(st.closing_stock = 0 OR st.opening_stock + st.deliveries - st.write_offs <= r.units, false) AS stockout,
-      (coalesce(r.date >= pd.introduced_date, true) AND coalesce(r.date < pd.delisted_date, true)
-        AND coalesce(r.date >= so.open_date, true) AND coalesce(r.date <= so.close_date, true)
-        AND ${priced}) AS in_assortment
+      (coalesce(r.date >= b.lo, true) AND coalesce(r.date < b.hi, true) AND ${priced}) AS in_assortment
     FROM r
     LEFT JOIN (SELECT * FROM prices WHERE date BETWEEN ${from} AND ${to}) p USING (date, store_id, product_id)
     LEFT JOIN (SELECT * FROM stock WHERE date BETWEEN ${from} AND ${to}) st USING (date, store_id, product_id)
     LEFT JOIN _etl_promos pr USING (date, store_id, product_id)
-    LEFT JOIN products pd ON pd.product_id = r.product_id
-    LEFT JOIN stores so ON so.store_id = r.store_id`;
+    LEFT JOIN _etl_bounds b USING (store_id, product_id)`;
 }

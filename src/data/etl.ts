@@ -1,7 +1,7 @@
 import { configSchema } from "../config/schema.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Progress } from "../core/progress.ts";
-import { dailyRowsSql, dailySalesSql, dateLit, pairsSql, promoDaysSql } from "./etl-sql.ts";
+import { boundsSql, dailyRowsSql, dailySalesSql, dateLit, pairsSql, promoDaysSql } from "./etl-sql.ts";
 import { withoutInsertionOrder } from "./ingest/insertion-order.ts";
 import { withQueryProgress } from "./ingest/query-progress.ts";
 import type { Warehouse } from "./warehouse.ts";
@@ -55,12 +55,14 @@ export async function runEtl(wh: Warehouse, options: EtlOptions = {}): Promise<E
     const full = options.full === true || !dailyEnd?.d;
     const mode = full ? "full" : "incremental";
     const to = end?.d ?? null;
+    await wh.run("DROP TABLE IF EXISTS _etl_pairs");
+    await wh.run(`CREATE TEMP TABLE _etl_pairs AS ${pairsSql(withTx)}`);
     let from: string | null = null;
     if (!full && dailyEnd?.d) {
       from = await firstRewrittenDay(wh, dailyEnd.d, rewriteDays);
     } else if (to) {
       from = await wh
-        .one<{ d: string }>(`SELECT min(first)::VARCHAR AS d FROM (${pairsSql(withTx)})`)
+        .one<{ d: string }>("SELECT min(first)::VARCHAR AS d FROM _etl_pairs")
         .then((r) => r?.d ?? to);
     }
 
@@ -73,6 +75,7 @@ export async function runEtl(wh: Warehouse, options: EtlOptions = {}): Promise<E
     if (to && from && from <= to)
       rowsWritten = await writeWindow(wh, dateLit(from), dateLit(to), withTx, options);
     const dailyRows = await wh.scalar("SELECT count(*) FROM daily");
+    await wh.run("DROP TABLE _etl_pairs");
     return { mode, from: rowsWritten > 0 ? from : null, to, rowsDeleted, rowsWritten, dailyRows };
   });
 }
@@ -92,17 +95,17 @@ async function writeWindow(
   options: EtlOptions,
 ): Promise<number> {
   const requirePrice = (await wh.scalar("SELECT count(*) FROM (SELECT 1 FROM prices LIMIT 1)")) > 0;
-  for (const t of ["_etl_pairs", "_etl_promos"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
-  await wh.run(`CREATE TEMP TABLE _etl_pairs AS ${pairsSql(withTx)}`);
+  const temps = ["_etl_promos", "_etl_bounds"];
+  for (const t of temps) await wh.run(`DROP TABLE IF EXISTS ${t}`);
   await wh.run(`CREATE TEMP TABLE _etl_promos AS ${promoDaysSql(from, to)}`);
+  await wh.run(`CREATE TEMP TABLE _etl_bounds AS ${boundsSql(from, to)}`);
   const before = await wh.scalar("SELECT count(*) FROM daily");
+  // Daily sales from `sales` alone are a scan, cheaper to repeat than to materialize; aggregated
+  // transactions are worth computing once.
+  const rows = dailyRowsSql(from, to, requirePrice, dailySalesSql(from, to, withTx), withTx);
   await withoutInsertionOrder(wh, () =>
-    withQueryProgress(wh, "etl daily", options.progress, () =>
-      wh.run(
-        `INSERT INTO daily BY NAME ${dailyRowsSql(from, to, requirePrice, dailySalesSql(from, to, withTx))}`,
-      ),
-    ),
+    withQueryProgress(wh, "etl daily", options.progress, () => wh.run(`INSERT INTO daily BY NAME ${rows}`)),
   );
-  for (const t of ["_etl_pairs", "_etl_promos"]) await wh.run(`DROP TABLE ${t}`);
+  for (const t of temps) await wh.run(`DROP TABLE ${t}`);
   return (await wh.scalar("SELECT count(*) FROM daily")) - before;
 }
