@@ -4,6 +4,7 @@ import { type CalendarFlags, indexCalendar, regionIndex } from "./calendar.ts";
 import { type FeatureSettings, featureNames } from "./names.ts";
 import { PrefixStats } from "./series-stats.ts";
 import { SortedWindow } from "./sorted-window.ts";
+import { type WeatherIndex, weatherAt } from "./weather.ts";
 
 /** Rows to build: series index, forecast origin (day) and horizon (1..), sorted by series then origin. */
 export interface FeatureRows {
@@ -27,6 +28,8 @@ export interface FeatureMatrix {
 /** Build options. `unsafeLagShift` moves lags into the future: only the leakage test uses it, to prove it bites. */
 export interface BuildOptions {
   unsafeLagShift?: number;
+  /** Weather history and forecasts per region (features are NaN without it). */
+  weather?: WeatherIndex | null;
 }
 
 const CAP = 60; // days_to/since_event and promo distances are capped here
@@ -53,6 +56,8 @@ export function buildFeatures(
   const group = groupVolumes(panel, rows, lat);
   const windows = settings.orderWindows.map((w) => new SortedWindow(w));
   const regionOf = panel.region.map((r) => regionIndex(calendar, r));
+  const weather = options.weather ?? null;
+  const weatherRegionOf = panel.region.map((r) => (weather ? weather.regions.indexOf(r ?? "*") : -1));
   const asof = new Float64Array(asofCount);
   const calIndex = indexCalendar(calendar, CAP);
   const calLen = calendar.end - calendar.start + 1;
@@ -74,6 +79,7 @@ export function buildFeatures(
     const elastic = new ElasticityStats(demand, pr);
     const lastSale = lastSaleIndex(units);
     const reg = regionOf[i]!;
+    const wreg = weatherRegionOf[i]!;
     for (const sw of windows) sw.clear();
     let prevCut = Number.NEGATIVE_INFINITY;
     let asofOrigin = Number.NaN;
@@ -162,6 +168,12 @@ export function buildFeatures(
       columns[f++]![r] = upTo(discount, d, plannedEnd);
       columns[f++]![r] = promoRun(promo, d, plannedEnd);
       columns[f++]![r] = promoUntil(promo, d, plannedEnd);
+      // Weather: the forecast for the target day issued at the cutoff, and the weather observed at the cutoff.
+      const wf = weather ? weatherAt(weather, wreg, c + s0, d - c) : -1;
+      const wo = weather ? weatherAt(weather, wreg, c + s0, 0) : -1;
+      columns[f++]![r] = wf >= 0 ? weather!.temperature[wf]! : Number.NaN;
+      columns[f++]![r] = wf >= 0 ? weather!.precipitation[wf]! : Number.NaN;
+      columns[f++]![r] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
       if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
       for (const cat of panel.categoricals) columns[f++]![r] = cat.codes[i]! < 0 ? Number.NaN : cat.codes[i]!;
       for (const num of panel.numerics) columns[f++]![r] = num.values[i]!;

@@ -9,7 +9,7 @@ import { SortedWindow } from "./sorted-window.ts";
 import { testPanel } from "./test-panel.ts";
 
 const settings = loadConfig({ env: {} }).features;
-const { panel, calendar } = testPanel();
+const { panel, calendar, weather } = testPanel();
 
 function someRows(): FeatureRows {
   // Every series at three origins, horizons 1, 7, 28 (and the late series before it started).
@@ -79,8 +79,12 @@ test("sliding sorted windows agree with sorting from scratch", () => {
 });
 
 test("leakage: no feature changes when data after the cutoff changes", () => {
-  const leaks = findLeaks(panel, calendar, settings, someRows());
+  const leaks = findLeaks(panel, calendar, settings, someRows(), { weather });
   assert.deepEqual(leaks, []);
+  const m = buildFeatures(panel, calendar, settings, someRows(), { weather });
+  const fc = m.columns[m.names.indexOf("weather_temp_forecast")]!;
+  assert.ok(!Number.isNaN(fc[0]!), "a short-horizon row has a weather forecast");
+  assert.ok(Number.isNaN(fc[2]!), "28 days ahead is past the 14-day forecast: unknown");
 });
 
 test("leakage: a lag shifted one day into the future is caught", () => {

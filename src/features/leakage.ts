@@ -2,6 +2,7 @@ import type { DailyPanel } from "../data/to-panel.ts";
 import { type BuildOptions, buildFeatures, type FeatureRows } from "./build.ts";
 import type { CalendarFlags } from "./calendar.ts";
 import type { FeatureSettings } from "./names.ts";
+import type { WeatherIndex } from "./weather.ts";
 
 /** A feature whose value changed when data it must not see was changed. */
 export interface Leak {
@@ -13,8 +14,8 @@ export interface Leak {
 
 /**
  * The leakage check: for each row, scrambles every observed value (units, demand, stockouts, assortment)
- * dated after the row's cutoff (origin - latency), and every planned value (prices, promos) dated after
- * origin + plannedDays, then recomputes the features. Any feature that changed saw data it must not see.
+ * dated after the row's cutoff (origin - latency), every weather value issued after the cutoff, and every
+ * planned value (prices, promos) dated after origin + plannedDays, then recomputes the features. Any feature that changed saw data it must not see.
  */
 export function findLeaks(
   panel: DailyPanel,
@@ -31,12 +32,10 @@ export function findLeaks(
       origin: rows.origin.subarray(r, r + 1),
       horizon: rows.horizon.subarray(r, r + 1),
     };
-    const scrambled = scrambleAfter(
-      panel,
-      rows.origin[r]! - settings.latencyDays,
-      rows.origin[r]! + settings.plannedDays,
-    );
-    const after = buildFeatures(scrambled, calendar, settings, one, options);
+    const cutoff = rows.origin[r]! - settings.latencyDays;
+    const scrambled = scrambleAfter(panel, cutoff, rows.origin[r]! + settings.plannedDays);
+    const weather = options.weather ? scrambleWeatherAfter(options.weather, cutoff) : options.weather;
+    const after = buildFeatures(scrambled, calendar, settings, one, { ...options, weather });
     before.names.forEach((name, f) => {
       const a = before.columns[f]![r]!;
       const b = after.columns[f]![0]!;
@@ -78,4 +77,18 @@ export function scrambleAfter(panel: DailyPanel, cutoff: number, plannedEnd: num
     }
   }
   return p;
+}
+
+/** A copy of the weather index with everything issued after `cutoff` replaced by junk. */
+function scrambleWeatherAfter(w: WeatherIndex, cutoff: number): WeatherIndex {
+  const out = { ...w, temperature: w.temperature.slice(), precipitation: w.precipitation.slice() };
+  const per = w.maxLead + 1;
+  for (let reg = 0; reg < w.regions.length; reg++) {
+    for (let t = Math.max(0, cutoff - w.start + 1); t < w.days; t++) {
+      const base = (reg * w.days + t) * per;
+      out.temperature.fill(55.5, base, base + per);
+      out.precipitation.fill(777, base, base + per);
+    }
+  }
+  return out;
 }

@@ -52,6 +52,7 @@ export function featureNames(
     "price_change",
   );
   target.push("on_promo", "promo_discount", "promo_days_into", "promo_days_until");
+  target.push("weather_temp_forecast", "weather_precip_forecast", "weather_temp_at_cutoff");
   const categorical = panel.categoricals.map((c) => c.name);
   const statics = [...categorical, ...panel.numerics.map((c) => c.name)];
   return {

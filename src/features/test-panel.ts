@@ -1,13 +1,18 @@
 import { Rng } from "../core/rng.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import type { CalendarFlags } from "./calendar.ts";
+import type { WeatherIndex } from "./weather.ts";
 
 /**
  * A small seeded DailyPanel built in memory (no warehouse) for feature and model tests: `nSeries` series in
  * two stores and two categories, weekly seasonality, price cuts with lift on promo days, stockouts and a
  * late-starting series; plus calendar flags with an event every 30 days.
  */
-export function testPanel(nSeries = 6, days = 500, seed = 1): { panel: DailyPanel; calendar: CalendarFlags } {
+export function testPanel(
+  nSeries = 6,
+  days = 500,
+  seed = 1,
+): { panel: DailyPanel; calendar: CalendarFlags; weather: WeatherIndex } {
   const rng = new Rng(seed);
   const starts = Array.from({ length: nSeries }, (_, i) => (i === nSeries - 1 ? 300 : 0));
   const indptr = new Int32Array(nSeries + 1);
@@ -69,5 +74,22 @@ export function testPanel(nSeries = 6, days = 500, seed = 1): { panel: DailyPane
     snap: [new Uint8Array(days + 60)],
     payday: [new Uint8Array(days + 60)],
   };
-  return { panel, calendar };
+  // Weather: observed (lead 0) and 14 days of forecasts issued every day, forecast error growing with lead.
+  const maxLead = 14;
+  const weather: WeatherIndex = {
+    regions: ["R1"],
+    start: 0,
+    days: days + 60,
+    maxLead,
+    temperature: new Float32Array((days + 60) * (maxLead + 1)),
+    precipitation: new Float32Array((days + 60) * (maxLead + 1)),
+  };
+  for (let t = 0; t < days + 60; t++) {
+    for (let lead = 0; lead <= maxLead; lead++) {
+      const actual = 15 + 10 * Math.sin((2 * Math.PI * (t + lead)) / 365);
+      weather.temperature[t * (maxLead + 1) + lead] = actual + lead * 0.1 * rng.normal();
+      weather.precipitation[t * (maxLead + 1) + lead] = rng.chance(0.3) ? rng.uniform(0, 10) : 0;
+    }
+  }
+  return { panel, calendar, weather };
 }

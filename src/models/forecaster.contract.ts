@@ -20,7 +20,7 @@ export function forecasterContract(make: () => Forecaster): void {
   const origin = trainEnd + settings.latencyDays;
 
   const fitPredict = async (daily: DailyPanel): Promise<QuantileForecast> => {
-    const { calendar } = testPanel();
+    const { calendar, weather } = testPanel();
     const fitted = await make().fit({
       panel: demandPanel(daily),
       trainStart: trainEnd - 364,
@@ -28,7 +28,7 @@ export function forecasterContract(make: () => Forecaster): void {
       horizon,
       levels: QUANTILES,
       seed: 7,
-      features: { daily, calendar, settings },
+      features: { daily, calendar, settings, weather },
     });
     return await fitted.predict(origin, horizon);
   };

@@ -3,12 +3,14 @@ import type { Panel } from "../core/panel.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import type { CalendarFlags } from "../features/calendar.ts";
 import type { FeatureSettings } from "../features/names.ts";
+import type { WeatherIndex } from "../features/weather.ts";
 
 /** What feature-based models need besides the demand panel: the full daily panel, calendar and settings. */
 export interface FeatureData {
   daily: DailyPanel;
   calendar: CalendarFlags;
   settings: FeatureSettings;
+  weather?: WeatherIndex | null;
 }
 
 /**

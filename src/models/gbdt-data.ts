@@ -40,7 +40,7 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
     sample: options.rowSample,
     seed: input.seed,
   });
-  const m = buildFeatures(fd.daily, fd.calendar, fd.settings, rows);
+  const m = buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather });
   const validDays = options.validDays ?? 28;
   const validMask = new Uint8Array(rows.series.length);
   let nValid = 0;
@@ -82,5 +82,5 @@ export function forecastMatrix(
 ): { rows: FeatureRows; matrix: FeatureMatrix } {
   const fd = requireFeatures(input);
   const rows = forecastRows(fd.daily, origin, horizon, fd.settings.latencyDays);
-  return { rows, matrix: buildFeatures(fd.daily, fd.calendar, fd.settings, rows) };
+  return { rows, matrix: buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather }) };
 }

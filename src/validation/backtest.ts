@@ -2,6 +2,7 @@ import type { Progress } from "../core/progress.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import type { CalendarFlags } from "../features/calendar.ts";
 import type { FeatureSettings } from "../features/names.ts";
+import type { WeatherIndex } from "../features/weather.ts";
 import { demandPanel, type Forecaster, fixCrossing } from "../models/forecaster.ts";
 import type { Fold } from "./splits.ts";
 
@@ -36,6 +37,7 @@ export interface BacktestInput {
   daily: DailyPanel;
   calendar: CalendarFlags;
   settings: FeatureSettings;
+  weather?: WeatherIndex | null;
   folds: Fold[];
   forecasters: Forecaster[];
   levels: readonly number[];
@@ -108,7 +110,7 @@ export async function runBacktest(input: BacktestInput): Promise<CvTable> {
         horizon,
         levels,
         seed: input.seed,
-        features: { daily, calendar: input.calendar, settings: input.settings },
+        features: { daily, calendar: input.calendar, settings: input.settings, weather: input.weather },
       });
       const f = await fitted.predict(fold.origin, horizon);
       table.crossings[m]! += fixCrossing(f);

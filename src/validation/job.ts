@@ -8,6 +8,7 @@ import { type DailyPanel, loadDailyPanel } from "../data/to-panel.ts";
 import { loadTruthPanel } from "../data/truth.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { type CalendarFlags, loadCalendar } from "../features/calendar.ts";
+import { loadWeather, type WeatherIndex } from "../features/weather.ts";
 import { oracle } from "../models/oracle.ts";
 import { makeForecasters } from "../models/registry.ts";
 import { type CvTable, runBacktest } from "./backtest.ts";
@@ -47,7 +48,7 @@ export interface BacktestJobResult {
 export async function loadModelData(
   wh: Warehouse,
   end?: Day,
-): Promise<{ daily: DailyPanel; calendar: CalendarFlags }> {
+): Promise<{ daily: DailyPanel; calendar: CalendarFlags; weather: WeatherIndex | null }> {
   const daily = await loadDailyPanel(wh, { end });
   if (daily.storeId.length === 0) {
     throw new InputError(
@@ -60,7 +61,9 @@ export async function loadModelData(
   const start = daily.start.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   const regions = [...new Set(daily.region.map((r) => r ?? "*")), "*"];
   const calendar = await loadCalendar(wh, start, daily.end + 366, regions);
-  return { daily, calendar };
+  // Weather issued up to the data end (forecasts beyond it are what the last cutoff knows).
+  const weather = await loadWeather(wh, regions, start, daily.end);
+  return { daily, calendar, weather };
 }
 
 /** The folds of a run: explicit origins, or K rolling folds ending at the data end. */
@@ -89,7 +92,7 @@ export async function backtestJob(
   config: Config,
   options: BacktestJobOptions,
 ): Promise<BacktestJobResult> {
-  const { daily, calendar } = await loadModelData(wh, options.dataEnd);
+  const { daily, calendar, weather } = await loadModelData(wh, options.dataEnd);
   const folds = jobFolds(config, daily, options);
   const forecasters = makeForecasters(options.models, {
     threads: config.threads,
@@ -103,6 +106,7 @@ export async function backtestJob(
     daily,
     calendar,
     settings: config.features,
+    weather,
     folds,
     forecasters,
     levels: QUANTILES,
