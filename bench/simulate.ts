@@ -1,12 +1,12 @@
 /**
  * npm run bench:simulate -- [--stores 650 --products 300 --days 1100 --dcs 10 --format parquet --no-checks
- * --dir DIR --no-docs]: simulates a chain of about 100M (date, store, product) series-days into a temp
+ * --threads N --dir DIR --no-docs]: simulates a chain of about 100M (date, store, product) series-days into a temp
  * directory (deleted afterwards), in a child process so its peak RSS is its own; prints rows/s, CPU and peak
  * RSS and writes the `## Simulator` section of docs/BENCHMARKS.md.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { simulate } from "../src/simulate/simulate.ts";
 
@@ -33,6 +33,8 @@ const params = {
   format: (arg("format") ?? "parquet") as "parquet" | "csv",
   checks: !process.argv.includes("--no-checks"),
 };
+/** Worker threads simulating store blocks (default: every core). */
+const threads = Number(arg("threads") ?? availableParallelism());
 
 function sizeOf(dir: string): { bytes: number; files: number } {
   let bytes = 0;
@@ -57,6 +59,7 @@ async function measure(out: string): Promise<void> {
   const u0 = process.cpuUsage();
   let last = 0;
   const { manifest } = await simulate(params, out, {
+    threads,
     progress: ({ done, total }) => {
       const pct = Math.floor((100 * done) / total);
       if (pct >= last + 10) {
@@ -90,7 +93,7 @@ function section(f: Figures, load: number[], loadEnd: number[], date: string, co
 Command: \`${command}\` (bench/simulate.ts). Date: ${date}. Machine: ${cpu.length} × ${cpu[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}.
 Load average (1/5/15 min) at start: ${fmtLoad(load)}; at end: ${fmtLoad(loadEnd)} — the machine is shared, figures vary with it.
 
-Chain: ${params.dcs} DCs, ${params.stores} stores, ${params.products} products, ${params.days} days, ${params.format}, ${facts}, faults off.
+Chain: ${params.dcs} DCs, ${params.stores} stores, ${params.products} products, ${params.days} days, ${params.format}, ${facts}, faults off; ${threads} worker threads.
 Output: ${m(f.seriesDays)} (date, store, product) series-days; ${(f.outputMB / 1024).toFixed(2)} GiB in ${f.files} files (truth ${m(f.rows.demand ?? 0)} rows, stock ${m(f.rows.stock ?? 0)}, prices ${m(f.rows.prices ?? 0)}, ${facts} ${m(f.rows[facts] ?? 0)}), written to the OS temp dir and deleted afterwards.
 
 | figure | value |
@@ -102,7 +105,7 @@ Output: ${m(f.seriesDays)} (date, store, product) series-days; ${(f.outputMB / 1
 | **peak RSS** | **${f.peakRssMB.toFixed(0)} MB** |
 
 Targets: >= 1M series-days/s, peak RSS < 1 GB. Memory does not grow with the number of days (state is per
-(store, product); each table buffers at most two parts of about 24 MB).
+(store, product); each worker thread's tables buffer at most two parts of about 16 MB each).
 `;
 }
 
