@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { exportBacktest } from "../data/backtest-store.ts";
@@ -9,6 +9,7 @@ import { backtestPage } from "./backtest-page.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
 import { dayFlag, intFlag, listFlag, shareFlag } from "./parse.ts";
 import { progressBar } from "./progress-bar.ts";
+import { writeAtomic } from "./write-atomic.ts";
 
 interface BacktestOptions extends CommonOptions {
   models: string;
@@ -139,10 +140,4 @@ export function formatHeadline(report: CvReport): string {
     );
   }
   return `${lines.join("\n")}\n`;
-}
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }

@@ -1,15 +1,20 @@
-import { existsSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../core/errors.ts";
 import { runEtl } from "../data/etl.ts";
 import { qualityReport } from "../data/quality/report.ts";
 import { isIssue } from "../data/quality/types.ts";
+import { loadTruth } from "../data/truth.ts";
 import { loadSimulation } from "../simulate/load.ts";
 import type { SimParamsInput } from "../simulate/params.ts";
 import { simulate } from "../simulate/simulate.ts";
+import { backtestJob } from "../validation/job.ts";
+import { formatHeadline, headline } from "./backtest.ts";
+import { backtestPage } from "./backtest-page.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
 import { progressBar } from "./progress-bar.ts";
+import { writeAtomic } from "./write-atomic.ts";
 
 const DEMO_DIR = "megaretail-demo";
 const DEFAULT_DB = `${DEMO_DIR}/megaretail.duckdb`;
@@ -17,6 +22,13 @@ const DEFAULT_OUT = `${DEMO_DIR}/data`;
 
 /** The demo chain: small enough to run end to end in seconds, long enough to show a year of seasonality. */
 export const DEMO_CHAIN: SimParamsInput = { dcs: 2, stores: 8, products: 60, days: 450, seed: 1 };
+
+/**
+ * The demo's short backtest: the quick baselines on two folds, scored against the oracle. The GBDT models are
+ * left to `megaretail backtest`: on this 2-core machine they take minutes, and the demo must stay under a minute.
+ */
+export const DEMO_MODELS = ["seasonal_naive", "moving_quantiles", "croston_tsb"];
+const DEMO_BACKTEST = { folds: 2, bootstrap: 200, rowSample: 0.25 };
 
 /** Registers `megaretail demo`. */
 export function register(program: Command): void {
@@ -57,14 +69,28 @@ export function register(program: Command): void {
         const ingested = await timed("ingest", () => loadSimulation(wh, out, { progress: bar.progress }));
         const etl = await timed("etl", () => runEtl(wh, { full: true, progress: bar.progress }));
         const quality = await timed("quality", () => qualityReport(wh));
-        return { sim, ingested, etl, quality };
+        const backtest = await timed("backtest", async () => {
+          await loadTruth(wh, out);
+          return backtestJob(wh, ctx.config, {
+            models: DEMO_MODELS,
+            ...DEMO_BACKTEST,
+            progress: bar.progress,
+          });
+        });
+        return { sim, ingested, etl, quality, backtest };
       });
     })().finally(bar.stop);
     const seconds = Math.round(performance.now() - t0) / 1000;
-    const { sim, ingested, etl, quality } = result;
+    const { sim, ingested, etl, quality, backtest } = result;
+    const btDir = resolve(DEMO_DIR, "backtest");
+    mkdirSync(btDir, { recursive: true });
+    const reportFile = join(btDir, "report.html");
+    const metricsFile = join(btDir, "metrics.json");
+    writeAtomic(metricsFile, `${JSON.stringify({ runId: backtest.runId, ...backtest.report }, null, 2)}\n`);
+    writeAtomic(reportFile, await backtestPage(backtest, new Date().toISOString()));
     if (ctx.json) {
       process.stdout.write(
-        `${JSON.stringify({ out, db, seconds, steps, manifest: sim.manifest, ingested, etl, quality }, null, 2)}\n`,
+        `${JSON.stringify({ out, db, seconds, steps, manifest: sim.manifest, ingested, etl, quality, backtest: { runId: backtest.runId, report: reportFile, metrics: metricsFile, headline: headline(backtest.report) } }, null, 2)}\n`,
       );
       return;
     }
@@ -84,13 +110,18 @@ export function register(program: Command): void {
               .map((r) => r.code)
               .join(", ")})`
       }   ${steps.quality} s`,
+      `  backtest    ${backtest.report.models.length} models x ${backtest.folds.length} folds, scored on true demand   ${steps.backtest} s`,
       "",
+      formatHeadline(backtest.report),
       "Where everything went",
       `  simulated files   ${out}  (manifest.json lists them; truth/ holds the true demand quantiles)`,
       `  warehouse         ${db}`,
+      `  backtest report   ${reportFile}`,
+      `  backtest metrics  ${metricsFile}`,
       "",
       "Next",
       `  npx megaretail quality --db ${db}`,
+      `  npx megaretail backtest --db ${db}   (all models, 5 folds; see docs/forecasting.md)`,
       `  npx megaretail simulate --out ./sim --stores 30 --products 200   (a bigger chain; see docs/simulator.md)`,
       "",
       `Done in ${seconds} s.`,
