@@ -3,9 +3,10 @@ import { createTableSql, TABLES } from "./schema.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 /**
- * Forward-only migrations. The warehouse records the last applied version in `meta`. A migration must be
- * safe on a warehouse created at any earlier version: version 1 creates every table of schema.ts as it
- * is today, so later migrations that add columns use `ADD COLUMN IF NOT EXISTS`.
+ * Forward-only migrations. The warehouse records the last applied version in `meta`. Tables are declared in
+ * schema.ts and every open creates the ones missing (CREATE TABLE IF NOT EXISTS), so a new table needs no
+ * migration; a migration is for changing existing tables, and must be safe on a warehouse created at any
+ * earlier version (e.g. `ADD COLUMN IF NOT EXISTS`).
  */
 interface Migration {
   version: number;
@@ -21,10 +22,8 @@ const MIGRATIONS: Migration[] = [
   },
   {
     version: 2,
-    description:
-      "add the tables created since version 1 (schema_drift, feed_arrivals, backtest_runs, backtest_forecasts, sim_truth)",
-    // CREATE TABLE IF NOT EXISTS: a no-op for tables version 1 already made on a newer schema.ts.
-    up: () => TABLES.map(createTableSql),
+    description: "tables added after version 1 are created by every open (kept so version-2 warehouses open)",
+    up: () => [],
   },
 ];
 
@@ -48,4 +47,5 @@ export async function migrate(wh: Warehouse): Promise<void> {
       await wh.run("INSERT OR REPLACE INTO meta VALUES ('schema_version', $1)", [String(m.version)]);
     });
   }
+  for (const sql of TABLES.map(createTableSql)) await wh.run(sql);
 }
