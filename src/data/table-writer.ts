@@ -211,6 +211,11 @@ export class TableWriter {
   async finish(): Promise<WrittenTable> {
     if (this.active.n > 0 || this.part === 0) await this.startPart();
     await this.settle();
+    // The connection keeps the table function, and so this writer, alive until the sink closes: drop the
+    // buffers now, or a thread running many store blocks holds every finished writer's buffers.
+    this.copied = null;
+    this.active = this.buffers(0);
+    this.capacity = 0;
     return { table: this.table.name, files: [...this.files], rows: this.rows };
   }
 
