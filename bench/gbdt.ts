@@ -56,6 +56,7 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
   const cfg = RUNS[run];
   if (cfg === undefined) throw new Error(`unknown run ${run}; use ${Object.keys(RUNS).join(",")}`);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const ds = Dataset.fromMatrix({ data: Xtr, nRows: meta.n_train, nCols: F }, { label: ytr, maxBins: 255 });
   const binS = (performance.now() - t0) / 1000;
   const booster = await train(ds, {
@@ -68,6 +69,9 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
     threads,
   });
   const trainS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  // Process CPU time (all threads, workers included), comparable to the peers' train_cpu_s.
+  const trainCpuS = (cpu.user + cpu.system) / 1e6;
   const t1 = performance.now();
   const ptr =
     threads > 1
@@ -95,6 +99,7 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
     n_train: meta.n_train,
     n_test: n,
     train_s: trainS,
+    train_cpu_s: trainCpuS,
     bin_s: binS,
     predict_1M_s: predictS,
     n_trees: booster.numTrees,
