@@ -88,9 +88,9 @@ export function promoDaysSql(from: string, to: string): string {
 /**
  * The rows of `daily` for the window, from the temp tables `_etl_pairs`, `_etl_promos` and `_etl_bounds`
  * and the daily sales query `salesSql`. Rows are the sales themselves plus a zero row for each day of a
- * pair's range without a sale. Only pairs with fewer sale days than days in range get a day grid, checked
- * against their own sales: a dense history then costs a per-pair count, not a 10M x 10M join on string
- * keys. `materialize` computes `salesSql` once for its three uses; without it each use re-reads the tables,
+ * pair's range without a sale. One pass over the sales sets a bit per (pair, day with a sale); only pairs
+ * with fewer bits than days in range get a day grid, filtered by their bits: a dense history costs one
+ * aggregate, no join of the sales against a day grid on string keys. `materialize` computes `salesSql` once for its three uses; without it each use re-reads the tables,
  * which is cheaper when `salesSql` is a plain scan (DuckDB then hashes each distinct id of a compressed
  * column once, instead of every row of a materialized copy).
  *
@@ -112,21 +112,25 @@ export function dailyRowsSql(
 ): string {
   const priced = requirePrice ? "(p.regular_price IS NOT NULL OR r.units > 0)" : "true";
   const lo = `greatest(first, ${from})`;
+  const days = `(${to} - ${from})::INT`;
   return `WITH s AS ${materialize ? "MATERIALIZED" : "NOT MATERIALIZED"} (${salesSql}),
+    seen AS (
+      SELECT store_id, product_id, bitstring_agg((date - ${from})::INT, 0, ${days}) AS days FROM s GROUP BY ALL
+    ),
     gappy AS (
-      SELECT store_id, product_id, ${lo} AS lo FROM _etl_pairs
-      LEFT JOIN (SELECT store_id, product_id, count(*) AS n FROM s GROUP BY ALL) c USING (store_id, product_id)
-      WHERE first <= ${to} AND coalesce(c.n, 0) < (${to} - ${lo})::INT + 1
+      SELECT store_id, product_id, (${lo} - ${from})::INT AS i0, days FROM _etl_pairs
+      LEFT JOIN seen USING (store_id, product_id)
+      WHERE first <= ${to} AND coalesce(bit_count(days), 0) < ${days} - (${lo} - ${from})::INT + 1
     ),
     gap_days AS (
-      SELECT store_id, product_id, lo + unnest(range(0, (${to} - lo)::INT + 1))::INT AS date FROM gappy
+      SELECT store_id, product_id, ${from} + i::INT AS date FROM (
+        SELECT store_id, product_id, days, unnest(range(i0, ${days} + 1)) AS i FROM gappy
+      ) WHERE days IS NULL OR get_bit(days, i::INT) = 0
     ),
     r AS (
       SELECT date, store_id, product_id, units, revenue, discount FROM s
       UNION ALL
       SELECT date, store_id, product_id, 0, 0, 0 FROM gap_days
-        ANTI JOIN (SELECT date, store_id, product_id FROM s SEMI JOIN gappy USING (store_id, product_id)) x
-        USING (date, store_id, product_id)
     )
     SELECT r.date, r.store_id, r.product_id, r.units, r.revenue, r.discount,
       p.regular_price,

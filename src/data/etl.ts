@@ -2,7 +2,7 @@ import { configSchema } from "../config/schema.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Progress } from "../core/progress.ts";
 import { boundsSql, dailyRowsSql, dailySalesSql, dateLit, pairsSql, promoDaysSql } from "./etl-sql.ts";
-import { withoutInsertionOrder } from "./ingest/insertion-order.ts";
+import { withBulkInsert } from "./ingest/bulk-insert.ts";
 import { withQueryProgress } from "./ingest/query-progress.ts";
 import type { Warehouse } from "./warehouse.ts";
 
@@ -103,8 +103,12 @@ async function writeWindow(
   // Daily sales from `sales` alone are a scan, cheaper to repeat than to materialize; aggregated
   // transactions are worth computing once.
   const rows = dailyRowsSql(from, to, requirePrice, dailySalesSql(from, to, withTx), withTx);
-  await withoutInsertionOrder(wh, () =>
-    withQueryProgress(wh, "etl daily", options.progress, () => wh.run(`INSERT INTO daily BY NAME ${rows}`)),
+  // `daily`'s text columns are store/product ids and promo types: dictionaries, no FSST.
+  await withBulkInsert(
+    wh,
+    () =>
+      withQueryProgress(wh, "etl daily", options.progress, () => wh.run(`INSERT INTO daily BY NAME ${rows}`)),
+    { codesOnly: true },
   );
   for (const t of temps) await wh.run(`DROP TABLE ${t}`);
   return (await wh.scalar("SELECT count(*) FROM daily")) - before;

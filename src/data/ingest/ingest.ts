@@ -119,7 +119,7 @@ async function ingestOne(
   await validateStaged(wh, spec, staged.hasTypeErrors);
   const badRows = await wh.scalar(`SELECT count(*) FROM ${T.bad}`);
   const byReason = await writeQuarantine(wh, spec, run, staged);
-  const accepted = await writeAccepted(wh, spec, badRows);
+  const accepted = await writeAccepted(wh, spec, staged.rows, badRows);
   await writeDrift(wh, run, staged.drift);
   const counts = {
     rowsRead: staged.rows + staged.rejected,

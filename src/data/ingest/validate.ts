@@ -127,11 +127,12 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
       `CREATE TEMP TABLE ${T.bad} (rid BIGINT, reason VARCHAR, column_name VARCHAR, message VARCHAR)`,
     );
   } else {
-    // The WHERE repeats the conditions so the CASE (and its messages) runs only on failing rows.
+    // The WHERE repeats the conditions so the CASE (and its messages) runs only on failing rows. A NULL
+    // condition does not fire, as in the CASE: OR is true as soon as one condition is.
     await wh.run(`CREATE TEMP TABLE ${T.bad} AS
       SELECT rid, r.reason AS reason, r.column_name AS column_name, r.message AS message FROM (
         SELECT rowid AS rid, CASE ${cases} END AS r FROM ${T.stg}
-        WHERE ${checks.map((k) => `coalesce(${k.when}, false)`).join(" OR ")}
+        WHERE ${checks.map((k) => `(${k.when})`).join(" OR ")}
       )`);
   }
   for (const name of unknownTables) await wh.run(`DROP TABLE ${name}`);

@@ -1,7 +1,7 @@
 import type { TableSpec } from "../schema.ts";
 import { sqlString, type Warehouse } from "../warehouse.ts";
+import { withBulkInsert } from "./bulk-insert.ts";
 import { ident } from "./columns.ts";
-import { withoutInsertionOrder } from "./insertion-order.ts";
 import { type Staged, T } from "./staging.ts";
 import type { Drift } from "./types.ts";
 
@@ -41,32 +41,45 @@ export async function writeQuarantine(
 }
 
 /**
- * Writes the accepted rows of one file to the target table, replacing existing rows with the same key
- * (delete-by-key, then insert: DuckDB key constraints would slow bulk loads). Returns the rows written.
+ * Writes the accepted rows of one file (`rows` staged, `badRows` of them refused) to the target table,
+ * replacing existing rows with the same key (delete-by-key, then insert: DuckDB key constraints would slow
+ * bulk loads). The delete is skipped when no existing row can share a key: an empty table, or, for a
+ * dated table, no existing row in the file's date span (a new day's file). Returns the rows written.
  */
-export async function writeAccepted(wh: Warehouse, spec: TableSpec, badRows: number): Promise<number> {
+export async function writeAccepted(
+  wh: Warehouse,
+  spec: TableSpec,
+  rows: number,
+  badRows: number,
+): Promise<number> {
   const cols = spec.columns.map((c) => ident(c.name)).join(", ");
   const accepted =
     badRows > 0 ? `(SELECT * FROM ${T.stg} WHERE rowid NOT IN (SELECT rid FROM ${T.bad}))` : T.stg;
   const target = ident(spec.name);
+  const count = rows - badRows;
+  if (count === 0) return 0;
   const existing = await wh.scalar(`SELECT count(*) FROM ${target}`);
   if (existing > 0) {
     const on = spec.key.map((k) => `t.${ident(k)} = n.${ident(k)}`).join(" AND ");
     // With a date in the key, only the file's date span can overlap: zone maps skip the rest of the table.
     let span = "";
+    let overlaps = true;
     if (spec.key.includes("date")) {
-      const r = await wh.one<{ lo: string | null; hi: string | null }>(
+      const r = await wh.one<{ lo: string; hi: string }>(
         `SELECT min(date)::VARCHAR AS lo, max(date)::VARCHAR AS hi FROM ${accepted}`,
       );
-      if (!r?.lo || !r.hi) return 0;
-      span = ` AND t.date BETWEEN DATE '${r.lo}' AND DATE '${r.hi}'`;
+      span = ` AND t.date BETWEEN DATE '${r!.lo}' AND DATE '${r!.hi}'`;
+      overlaps =
+        (await wh.scalar(`SELECT count(*) FROM (SELECT 1 FROM ${target} t WHERE true${span} LIMIT 1)`)) > 0;
     }
-    await wh.run(`DELETE FROM ${target} t USING ${accepted} n WHERE ${on}${span}`);
+    if (overlaps) await wh.run(`DELETE FROM ${target} t USING ${accepted} n WHERE ${on}${span}`);
   }
-  await withoutInsertionOrder(wh, () =>
-    wh.run(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${accepted}`),
-  );
-  return await wh.scalar(`SELECT count(*) FROM ${accepted}`);
+  // Text columns that are all ids or allowed values compress to dictionaries; free text keeps FSST.
+  const codesOnly = spec.columns.every((c) => c.type !== "VARCHAR" || c.ref !== undefined || c.values);
+  await withBulkInsert(wh, () => wh.run(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${accepted}`), {
+    codesOnly,
+  });
+  return count;
 }
 
 /** Records schema drift of one file. */
