@@ -31,6 +31,8 @@ interface Figures {
   etlIncrementalS: number;
   reingestS: number;
   peakRssMB: number;
+  /** Wall s of a fixed single-threaded DuckDB query just before measuring: how busy the machine was. */
+  probeS: number;
 }
 
 function arg(name: string): string | undefined {
@@ -71,6 +73,11 @@ async function measure(dir: string): Promise<void> {
   for (const t of ["dcs", "stores", "products"]) await ingestFiles(wh, t, [join(dir, `${t}.csv`)]);
   const sales = join(dir, "sales.csv");
   let t = performance.now();
+  await wh.run("SET threads = 1");
+  await wh.run("SELECT sum(i) FROM range(500000000) r(i)");
+  const probeS = (performance.now() - t) / 1000;
+  await wh.run("RESET threads");
+  t = performance.now();
   let c = cpuS();
   const s = await ingestFiles(wh, "sales", [sales]);
   const ingestS = (performance.now() - t) / 1000;
@@ -101,18 +108,20 @@ async function measure(dir: string): Promise<void> {
     etlIncrementalS,
     reingestS,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
+    probeS,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-function section(f: Figures, load: number[], date: string): string {
+function section(f: Figures, load: number[], loadEnd: number[], date: string): string {
   const total = f.ingestS + f.etlS;
   const rate = (rows: number, s: number) => `${(rows / s / 1e6).toFixed(2)}M rows/s`;
   const cpu = cpus();
   return `## Ingest and ETL
 
 Command: \`npm run bench:ingest\` (bench/ingest.ts). Date: ${date}. Machine: ${cpu.length} × ${cpu[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, DuckDB file warehouse in the OS temp dir.
-Load average (1/5/15 min) at start: ${load.map((x) => x.toFixed(2)).join(" / ")} — the machine is shared, figures vary with it.
+Load average (1/5/15 min) at start: ${fmtLoad(load)}, at end: ${fmtLoad(loadEnd)} — the machine is shared, figures vary with it.
+Busy probe (a fixed one-thread DuckDB sum over 500M integers, just before measuring): ${f.probeS.toFixed(2)} s wall.
 
 Data: a generated daily sales CSV, ${f.rows.toLocaleString("en-US")} rows (${f.fileMB.toFixed(0)} MB; ${STORES} stores × ${PRODUCTS} products × ${Math.round(f.rows / (STORES * PRODUCTS))} days; one row in 10007 has negative units). Stores/products/DCs loaded first (not timed).
 
@@ -132,6 +141,10 @@ Peak RSS of the measuring process: ${f.peakRssMB.toFixed(0)} MB. Target: >= 1M r
 `;
 }
 
+function fmtLoad(load: number[]): string {
+  return load.map((x) => x.toFixed(2)).join(" / ");
+}
+
 function writeDocs(text: string): void {
   const path = new URL("../docs/BENCHMARKS.md", import.meta.url).pathname;
   const old = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
@@ -140,7 +153,11 @@ function writeDocs(text: string): void {
   if (start < 0) next = `${old.trimEnd()}\n\n${text}`;
   else {
     const end = old.indexOf("\n## ", start + 3);
-    next = `${old.slice(0, start)}${text}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
+    // A hand-written "### Notes" part of the section (analysis of the figures) survives a re-run.
+    const body = old.slice(start, end < 0 ? old.length : end + 1);
+    const notesAt = body.indexOf("\n### Notes");
+    const notes = notesAt < 0 ? "" : `${body.slice(notesAt + 1).trimEnd()}\n`;
+    next = `${old.slice(0, start)}${text}${notes ? `\n${notes}` : ""}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
   }
   writeFileSync(path, next.endsWith("\n") ? next : `${next}\n`);
   // The lint gate formats Markdown tables; keep the written file as Biome would print it.
@@ -171,13 +188,8 @@ async function main(): Promise<void> {
     );
     if (child.status !== 0) throw new Error(`measuring process failed (exit ${child.status})`);
     const figures = JSON.parse(child.stdout.trim().split("\n").pop()!) as Figures;
-    const text = section(figures, load, date);
+    const text = section(figures, load, loadavg(), date);
     console.log(text);
-    console.log(
-      `load average at end: ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(" / ")}`,
-    );
     if (!process.argv.includes("--no-docs")) writeDocs(text);
   } finally {
     rmSync(dir, { recursive: true, force: true });
