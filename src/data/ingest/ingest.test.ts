@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { InputError } from "../../core/errors.ts";
+import { Rng } from "../../core/rng.ts";
 import { sqlString, Warehouse } from "../warehouse.ts";
 import { ingestFiles } from "./ingest.ts";
 import { REASON_CODES } from "./reasons.ts";
@@ -61,6 +62,75 @@ test("the acceptance case: four bad rows quarantined with four different reasons
   );
   assert.equal(raw?.raw, "2024-01-02,S2,P1");
   assert.match(raw?.message ?? "", /wrong number of fields/);
+  wh.close();
+});
+
+test("duplicate keys are found in files sorted by key (fast path) and in unsorted ones", async () => {
+  const head = "date,store_id,product_id,units";
+  const cases: { lines: string[]; dupLines: number[] }[] = [
+    // Sorted and distinct: the streaming order check proves there is no duplicate.
+    {
+      lines: ["2024-01-01,S1,P1,1", "2024-01-01,S1,P2,1", "2024-01-01,S2,P1,1", "2024-01-02,S1,P1,1"],
+      dupLines: [],
+    },
+    // Sorted with a repeated key: equal neighbours break the order, the hash sort finds it.
+    {
+      lines: ["2024-01-01,S1,P1,1", "2024-01-01,S1,P2,1", "2024-01-01,S1,P2,2", "2024-01-02,S1,P1,1"],
+      dupLines: [4],
+    },
+    // A bad row between two sorted ones is left out of the check; the rest stays sorted.
+    { lines: ["2024-01-01,S1,P1,1", "2024-01-01,S1,P1,-1", "2024-01-01,S1,P2,1"], dupLines: [] },
+    // Unsorted and distinct, unsorted with a repeat far apart.
+    { lines: ["2024-01-02,S1,P1,1", "2024-01-01,S2,P2,1", "2024-01-01,S1,P1,1"], dupLines: [] },
+    {
+      lines: ["2024-01-02,S1,P1,1", "2024-01-01,S2,P2,1", "2024-01-01,S1,P1,1", "2024-01-02,S1,P1,5"],
+      dupLines: [5],
+    },
+  ];
+  for (const c of cases) {
+    const wh = await warehouse();
+    await ingestFiles(wh, "sales", [file([head, ...c.lines].join("\n"))]);
+    const dups = await wh.all<{ line: number }>(
+      "SELECT line FROM quarantine WHERE reason = 'duplicate_key' ORDER BY line",
+    );
+    assert.deepEqual(
+      dups.map((r) => r.line),
+      c.dupLines,
+      c.lines.join(" | "),
+    );
+    wh.close();
+  }
+});
+
+test("duplicate keys match a brute-force search on random small files, sorted and unsorted", async () => {
+  const rng = new Rng(7);
+  const wh = await warehouse();
+  for (let round = 0; round < 12; round++) {
+    const n = 3 + rng.int(8);
+    let keys: string[] = [];
+    for (let i = 0; i < n; i++) keys.push(`2024-01-0${1 + rng.int(2)},S${1 + rng.int(2)},P${1 + rng.int(2)}`);
+    if (round % 2 === 0) keys = keys.sort();
+    // Now and then a negative row: refused before the duplicate check, so it never counts as a first.
+    const lines = keys.map((k) => `${k},${rng.int(4) === 0 ? -1 : 1}`);
+    const expected: number[] = [];
+    const seen = new Set<string>();
+    lines.forEach((l, i) => {
+      if (l.endsWith(",-1")) return;
+      const key = l.slice(0, l.lastIndexOf(","));
+      if (seen.has(key)) expected.push(i + 2);
+      seen.add(key);
+    });
+    await wh.run("DELETE FROM sales; DELETE FROM quarantine; DELETE FROM ingest_log");
+    await ingestFiles(wh, "sales", [file(["date,store_id,product_id,units", ...lines].join("\n"))]);
+    const dups = await wh.all<{ line: number }>(
+      "SELECT line FROM quarantine WHERE reason = 'duplicate_key' ORDER BY line",
+    );
+    assert.deepEqual(
+      dups.map((r) => r.line),
+      expected,
+      lines.join(" | "),
+    );
+  }
   wh.close();
 });
 

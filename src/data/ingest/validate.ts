@@ -1,6 +1,7 @@
 import type { ColumnSpec, TableSpec } from "../schema.ts";
 import { sqlString, type Warehouse } from "../warehouse.ts";
 import { ident } from "./columns.ts";
+import { markDuplicates } from "./duplicates.ts";
 import type { ReasonCode } from "./reasons.ts";
 import { T, typeReason } from "./staging.ts";
 
@@ -24,8 +25,9 @@ const text = (c: ColumnSpec) => `coalesce(${ident(c.name)}::VARCHAR, 'NULL')`;
 /**
  * Validates the staged rows of one file in SQL and writes the refused ones to `bad` (rid = staging rowid,
  * reason, column_name, message): each row gets the first failing check in the order of REASON_CODES.
- * Unknown ids are found on the distinct values first, so the 10M-row scan only tests membership in a
- * (usually empty) set. Duplicate keys are searched among the rows that passed everything else.
+ * Unknown ids are found on the distinct values first (one scan for all id columns), so the 10M-row
+ * scan only tests membership in a (usually empty) set. Duplicate keys are searched among the rows that
+ * passed everything else.
  */
 export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErrors: boolean): Promise<void> {
   const checks: Check[] = [];
@@ -97,12 +99,22 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
     });
   }
   const unknownTables: string[] = [];
-  for (const c of spec.columns) {
+  const refCols = spec.columns.filter((c) => c.ref);
+  // One scan of the staged rows for all id columns: their distinct combinations are few.
+  const refs = "_ing_refs";
+  if (refCols.length > 0) {
+    await wh.run(`DROP TABLE IF EXISTS ${refs}`);
+    await wh.run(
+      `CREATE TEMP TABLE ${refs} AS SELECT DISTINCT ${refCols.map((c) => ident(c.name)).join(", ")} FROM ${T.stg}`,
+    );
+    unknownTables.push(refs);
+  }
+  for (const c of refCols) {
     if (!c.ref) continue;
     const unknown = `_ing_unknown_${c.name}`;
     await wh.run(`DROP TABLE IF EXISTS ${unknown}`);
     await wh.run(`CREATE TEMP TABLE ${unknown} AS
-      SELECT DISTINCT ${ident(c.name)} AS v FROM ${T.stg} WHERE ${ident(c.name)} IS NOT NULL
+      SELECT DISTINCT ${ident(c.name)} AS v FROM ${refs} WHERE ${ident(c.name)} IS NOT NULL
         AND ${ident(c.name)} NOT IN (SELECT ${ident(c.ref.column)} FROM ${ident(c.ref.table)} WHERE ${ident(c.ref.column)} IS NOT NULL)`);
     if ((await wh.scalar(`SELECT count(*) FROM ${unknown}`)) > 0) {
       checks.push({
@@ -137,28 +149,4 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
   }
   for (const name of unknownTables) await wh.run(`DROP TABLE ${name}`);
   await markDuplicates(wh, spec);
-}
-
-async function markDuplicates(wh: Warehouse, spec: TableSpec): Promise<void> {
-  const key = spec.key.map(ident).join(", ");
-  const hasBad = (await wh.scalar(`SELECT count(*) FROM ${T.bad}`)) > 0;
-  const valid = hasBad ? `WHERE rowid NOT IN (SELECT rid FROM ${T.bad})` : "WHERE true";
-  const keyText = spec.key.map((k) => `coalesce(${ident(k)}::VARCHAR, 'NULL')`).join(" || ', ' || ");
-  // First pass on one 64-bit hash per row: sorting hashes and comparing neighbours costs about half of
-  // partitioning by the (string) key columns. Equal hashes are candidates; the exact key decides.
-  await wh.run(`DROP TABLE IF EXISTS _ing_dup_hashes`);
-  await wh.run(`CREATE TEMP TABLE _ing_dup_hashes AS
-    SELECT DISTINCT h FROM (
-      SELECT h, lag(h) OVER (ORDER BY h) AS prev FROM (SELECT hash(${key}) AS h FROM ${T.stg} ${valid})
-    ) WHERE h = prev`);
-  if ((await wh.scalar("SELECT count(*) FROM _ing_dup_hashes")) > 0) {
-    await wh.run(`INSERT INTO ${T.bad}
-      SELECT rid, 'duplicate_key', NULL,
-        'key (${spec.key.join(", ")}) = (' || ${keyText} || ') repeats an earlier row of this file'
-      FROM (
-        SELECT rowid AS rid, ${key} FROM ${T.stg} ${valid} AND hash(${key}) IN (SELECT h FROM _ing_dup_hashes)
-      )
-      QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY rid) > 1`);
-  }
-  await wh.run("DROP TABLE _ing_dup_hashes");
 }
