@@ -46,7 +46,7 @@ export function testPanel(
     numerics: [{ name: "size_m2", values: Float32Array.from(starts, (_, i) => 1000 + 100 * (i % 2)) }],
   };
   for (let i = 0; i < nSeries; i++) {
-    const level = 2 + 3 * i;
+    const level = 2 + 3 * (i % 10);
     for (let j = indptr[i]!; j < indptr[i + 1]!; j++) {
       const day = starts[i]! + (j - indptr[i]!);
       const promo = day % 50 < 5;

@@ -21,6 +21,9 @@ export const DEFAULT_GBDT_PARAMS: TrainParams = {
   featureFraction: 0.8,
   bagFraction: 0.7,
   earlyStoppingRounds: 30,
+  // Counts: fit the quantile of y + U[0,1) and floor it, which is exactly the quantile of y (an integer), so
+  // P(y < q) <= tau <= P(y <= q) holds instead of a continuous value falling between two counts.
+  countJitter: true,
   // Demand must not rise with its own price.
   monotone: { price: -1, price_rel_mean_w28: -1, price_rel_mean_w91: -1 },
 };

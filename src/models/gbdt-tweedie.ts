@@ -29,6 +29,7 @@ export function gbdtTweedie(
         ...DEFAULT_GBDT_PARAMS,
         ...options.params,
         loss: "tweedie",
+        countJitter: false, // a mean, not a quantile: never floored
         tweedieVariancePower: options.variancePower ?? 1.5,
         valid: data.valid ?? undefined,
         earlyStoppingRounds: data.valid ? (options.params?.earlyStoppingRounds ?? 30) : 0,

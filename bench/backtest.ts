@@ -1,0 +1,127 @@
+/**
+ * Backtest benchmark (issue #5):
+ *  1. features: feature-matrix throughput on a seeded synthetic 10M-row daily panel (10,000 series x 1,000 days,
+ *     features/test-panel.ts): training rows at weekly origins over the whole history, 10% of the horizons;
+ *  2. backtest: wall time and peak RSS of the full 5-fold backtest of every forecaster on m5-dev
+ *     (../shared/data/m5-dev, imported into a fresh warehouse first), run as `megaretail backtest` in a child
+ *     process so its peak RSS is its own.
+ *   npm run bench:backtest [-- --skip-features] [--skip-backtest] [--m5 DIR] [--models a,b] [--row-sample 0.25]
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { loadConfig } from "../src/config/load.ts";
+import { buildFeatures } from "../src/features/build.ts";
+import { trainingRows } from "../src/features/rows.ts";
+import { testPanel } from "../src/features/test-panel.ts";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const value = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const root = resolve(new URL("..", import.meta.url).pathname);
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" / ");
+
+if (!flag("skip-features")) {
+  const t0 = performance.now();
+  const { panel, calendar, weather } = testPanel(10_000, 1_000, 7);
+  const made = (performance.now() - t0) / 1000;
+  const settings = loadConfig({ env: {} }).features;
+  const origin = 1_000 - 28;
+  const t1 = performance.now();
+  // Every weekly origin of every series, 10% of the (origin, horizon) rows: the as-of features see the whole
+  // panel while the matrix stays ~4M rows (all horizons would be 28 GB of float32).
+  const rows = trainingRows(panel, {
+    trainStart: 0,
+    trainEnd: origin - 3,
+    origin,
+    step: 7,
+    maxHorizon: 28,
+    sample: 0.1,
+    seed: 1,
+  });
+  const m = buildFeatures(panel, calendar, settings, rows, { weather });
+  const seconds = (performance.now() - t1) / 1000;
+  const panelRows = panel.units.length;
+  console.log(
+    JSON.stringify({
+      bench: "features",
+      panelRows,
+      featureRows: rows.series.length,
+      features: m.names.length,
+      seconds: +seconds.toFixed(2),
+      panelRowsPerSecond: Math.round(panelRows / seconds),
+      featureRowsPerSecond: Math.round(rows.series.length / seconds),
+      featureValuesPerSecond: Math.round((rows.series.length * m.names.length) / seconds),
+      panelBuildSeconds: +made.toFixed(2),
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      load: load(),
+    }),
+  );
+}
+
+if (!flag("skip-backtest")) {
+  const m5 = resolve(value("m5", join(root, "..", "shared", "data", "m5-dev")));
+  if (!existsSync(m5)) {
+    console.log(JSON.stringify({ bench: "backtest", skipped: `no M5 folder at ${m5} (pass --m5 DIR)` }));
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), "mr-bench-bt-"));
+    const db = join(dir, "m5.duckdb");
+    const cli = (cmd: string[]) => {
+      const t = performance.now();
+      const r = spawnSync(
+        "/usr/bin/time",
+        ["-f", "%M", process.execPath, "--import", "tsx", join(root, "src/cli/main.ts"), ...cmd],
+        { encoding: "utf8", cwd: root, env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 26 },
+      );
+      if (r.status !== 0) throw new Error(`megaretail ${cmd.join(" ")} failed:\n${r.stderr}`);
+      const rssKb = Number(r.stderr.trim().split("\n").pop());
+      return {
+        seconds: (performance.now() - t) / 1000,
+        peakRssMB: Math.round(rssKb / 1024),
+        stdout: r.stdout,
+      };
+    };
+    const startLoad = load();
+    const imported = cli(["import", "m5", m5, "--db", db, "--json"]);
+    const models = value("models", "");
+    const bt = cli([
+      "backtest",
+      "--db",
+      db,
+      "--out",
+      join(dir, "bt"),
+      "--json",
+      "--row-sample",
+      value("row-sample", "1"),
+      ...(models ? ["--models", models] : []),
+    ]);
+    const summary = JSON.parse(bt.stdout);
+    console.log(
+      JSON.stringify({
+        bench: "backtest",
+        data: "m5-dev (196 series x 1913 days)",
+        folds: 5,
+        importSeconds: +imported.seconds.toFixed(1),
+        backtestSeconds: +bt.seconds.toFixed(1),
+        peakRssMB: bt.peakRssMB,
+        perModel: summary.headline.map(
+          (h: { model: string; seconds: number; meanScaledPinball: number }) => ({
+            model: h.model,
+            seconds: +h.seconds.toFixed(1),
+            meanScaledPinball: +h.meanScaledPinball.toFixed(4),
+          }),
+        ),
+        loadStart: startLoad,
+        loadEnd: load(),
+      }),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
