@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { ets, initSync } from "@bsull/augurs/mstl";
 import type { Day } from "../../core/days.ts";
 import { normalQuantile } from "../../core/normal.ts";
-import { countQuantile } from "../count-quantiles.ts";
 import { emptyForecast, type FitInput, type Fitted, type Forecaster, historyUpTo } from "../forecaster.ts";
-import { gapFree, gaussianQuantiles, knownMean } from "./prepare-series.ts";
+import { gapFree, gaussianQuantiles, poissonFallback } from "./prepare-series.ts";
 
 let initialised = false;
 /** augurs ships WASM that Node must be handed as bytes (its default loader fetches a URL). */
@@ -42,12 +41,7 @@ export function mstlEts(options: { window?: number; periods?: number[] } = {}): 
             const steps = origin + horizon - last;
             const y = gapFree(h, window, 3 * Math.max(...periods));
             if (!y || steps <= 0) {
-              const m = knownMean(h.subarray(Math.max(0, h.length - window)));
-              const qs = levels.map((tau) => countQuantile(m, Number.POSITIVE_INFINITY, tau));
-              for (let s = 0; s < horizon; s++) {
-                f.q.set(qs, (i * horizon + s) * L);
-                f.mean![i * horizon + s] = m;
-              }
+              poissonFallback(f, i, h.subarray(Math.max(0, h.length - window)));
               continue;
             }
             const model = ets(periods, {});

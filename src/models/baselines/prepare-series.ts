@@ -1,4 +1,6 @@
 import { normalQuantile } from "../../core/normal.ts";
+import { countQuantile } from "../count-quantiles.ts";
+import type { QuantileForecast } from "../forecaster.ts";
 
 /**
  * The last `window` days of a history as a gap-free Float64Array for the classical time-series models, which
@@ -47,4 +49,17 @@ export function gaussianQuantiles(
   at: number,
 ): void {
   for (let k = 0; k < levels.length; k++) out[at + k] = Math.max(0, point + sd * normalQuantile(levels[k]!));
+}
+
+/**
+ * Fills series i of a forecast with Poisson quantiles of the mean of its recent known values: the fallback of
+ * the per-series time-series models when a series is too short or a fit fails.
+ */
+export function poissonFallback(f: QuantileForecast, i: number, recent: ArrayLike<number>): void {
+  const m = knownMean(recent);
+  const qs = f.levels.map((tau) => countQuantile(m, Number.POSITIVE_INFINITY, tau));
+  for (let s = 0; s < f.horizon; s++) {
+    f.q.set(qs, (i * f.horizon + s) * f.levels.length);
+    if (f.mean) f.mean[i * f.horizon + s] = m;
+  }
 }

@@ -1,8 +1,7 @@
 import { createRequire } from "node:module";
 import type { Day } from "../../core/days.ts";
-import { countQuantile } from "../count-quantiles.ts";
 import { emptyForecast, type FitInput, type Fitted, type Forecaster, historyUpTo } from "../forecaster.ts";
-import { gapFree, gaussianQuantiles, knownMean } from "./prepare-series.ts";
+import { gapFree, gaussianQuantiles, poissonFallback } from "./prepare-series.ts";
 
 interface ArimaModel {
   train(ts: number[] | Float64Array): ArimaModel;
@@ -70,12 +69,7 @@ export function sarima(options: { order?: Partial<SarimaOrder>; window?: number 
             }
             if (!pred || !variance) {
               fallbacks++;
-              const m = knownMean(h.subarray(Math.max(0, h.length - window)));
-              const qs = levels.map((tau) => countQuantile(m, Number.POSITIVE_INFINITY, tau));
-              for (let s = 0; s < horizon; s++) {
-                f.q.set(qs, (i * horizon + s) * L);
-                f.mean![i * horizon + s] = m;
-              }
+              poissonFallback(f, i, h.subarray(Math.max(0, h.length - window)));
               continue;
             }
             for (let s = 0; s < horizon; s++) {
