@@ -2,6 +2,7 @@ import type { Day } from "../core/days.ts";
 import type { Booster } from "../gbdt/booster.ts";
 import type { TrainParams } from "../gbdt/params.ts";
 import { train } from "../gbdt/train.ts";
+import { type FeatureModelOptions, forecastMatrix, trainingData } from "./feature-model-data.ts";
 import {
   emptyForecast,
   type FitInput,
@@ -9,7 +10,6 @@ import {
   type Forecaster,
   type QuantileForecast,
 } from "./forecaster.ts";
-import { type FeatureModelOptions, forecastMatrix, trainingData } from "./gbdt-data.ts";
 
 /** Learner settings used unless overridden: quick enough for 5-fold backtests on a laptop-sized machine. */
 export const DEFAULT_GBDT_PARAMS: TrainParams = {

@@ -3,6 +3,7 @@ import type { Booster } from "../gbdt/booster.ts";
 import type { TrainParams } from "../gbdt/params.ts";
 import { train } from "../gbdt/train.ts";
 import { countQuantile } from "./count-quantiles.ts";
+import { type FeatureModelOptions, forecastMatrix, trainingData } from "./feature-model-data.ts";
 import {
   emptyForecast,
   type FitInput,
@@ -10,7 +11,6 @@ import {
   type Forecaster,
   type QuantileForecast,
 } from "./forecaster.ts";
-import { type FeatureModelOptions, forecastMatrix, trainingData } from "./gbdt-data.ts";
 import { DEFAULT_GBDT_PARAMS } from "./gbdt-quantile.ts";
 
 /**

@@ -1,5 +1,6 @@
 import type { Day } from "../core/days.ts";
 import { Rng } from "../core/rng.ts";
+import { type FeatureModelOptions, forecastMatrix, trainingData } from "./feature-model-data.ts";
 import {
   emptyForecast,
   type FitInput,
@@ -7,7 +8,6 @@ import {
   type Forecaster,
   type QuantileForecast,
 } from "./forecaster.ts";
-import { type FeatureModelOptions, forecastMatrix, trainingData } from "./gbdt-data.ts";
 
 /** The lag/rolling features the linear baseline regresses on (a subset of the feature matrix). */
 export const LINEAR_FEATURES = [
