@@ -31,11 +31,6 @@ export function formatDay(day: Day): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-/** Day number of a JS Date (its UTC calendar day). */
-export function dayOfDate(date: Date): Day {
-  return Math.floor(date.getTime() / MS_PER_DAY);
-}
-
 /** ISO weekday: 0 = Monday ... 6 = Sunday. 1970-01-01 was a Thursday. */
 export function weekday(day: Day): number {
   return (((day + 3) % 7) + 7) % 7;

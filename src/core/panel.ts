@@ -24,8 +24,3 @@ export function panelFromSeries(series: { key: string; start: Day; values: Array
   });
   return { keys: series.map((s) => s.key), indptr, start, values };
 }
-
-/** The values of series i (a view, not a copy). */
-export function seriesValues(panel: Panel, i: number): Float32Array {
-  return panel.values.subarray(panel.indptr[i], panel.indptr[i + 1]);
-}

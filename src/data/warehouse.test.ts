@@ -29,8 +29,16 @@ test("a failed transaction leaves nothing behind", async () => {
     }),
   );
   assert.equal(await wh.scalar("SELECT count(*) FROM dcs"), 0);
-  const cols = await wh.columns("SELECT 1.5::double AS x, NULL::double AS y, 'a' AS s");
-  assert.ok(cols.x instanceof Float64Array && cols.x[0] === 1.5);
-  assert.ok(cols.s && !(cols.s instanceof Float64Array) && cols.s[0] === "a");
+  const cols = await wh.readTyped(
+    "SELECT i::INT AS i, CASE WHEN i % 3 = 0 THEN NULL ELSE i / 2 END::DOUBLE AS x, i % 2 = 0 AS even FROM range(100000) r(i)",
+    { i: "i32", x: "f64", even: "u8" },
+  );
+  assert.ok(
+    cols.i instanceof Int32Array && cols.i.length === 100_000,
+    "spans many chunks and grows its buffers",
+  );
+  assert.equal(cols.i[99_999], 99_999);
+  assert.ok(Number.isNaN(cols.x[3]!) && cols.x[4] === 2, "NULL is NaN");
+  assert.deepEqual([...cols.even.subarray(0, 3)], [1, 0, 1]);
   wh.close();
 });

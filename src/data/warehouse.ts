@@ -81,27 +81,6 @@ export class Warehouse {
   }
 
   /**
-   * Runs a query and returns its numeric columns as Float64Arrays (NULL -> NaN) and the others as arrays,
-   * for modelling code that wants typed arrays rather than row objects.
-   */
-  async columns(sql: string, params?: Params): Promise<Record<string, Float64Array | Cell[]>> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    const cols = reader.getColumnsObjectJS();
-    const out: Record<string, Float64Array | Cell[]> = {};
-    for (const [name, values] of Object.entries(cols)) {
-      const first = values.find((v) => v !== null);
-      if (typeof first === "number" || typeof first === "bigint") {
-        const a = new Float64Array(values.length);
-        for (let i = 0; i < values.length; i++) a[i] = values[i] === null ? Number.NaN : Number(values[i]);
-        out[name] = a;
-      } else {
-        out[name] = values.map(toCell);
-      }
-    }
-    return out;
-  }
-
-  /**
    * Streams a query's result into typed arrays, one per requested column, without building row objects
    * (the fast path from the warehouse to modelling code). NULL becomes NaN in float columns and -1 in int
    * columns; booleans become 0/1 in Uint8Array.
