@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,13 +9,9 @@ import { loadTruth } from "../data/truth.ts";
 import { Warehouse } from "../data/warehouse.ts";
 import { loadSimulation } from "../simulate/load.ts";
 import { simulate } from "../simulate/simulate.ts";
+import { runCliChild } from "./child.test-support.ts";
 
-const main = new URL("./main.ts", import.meta.url).pathname;
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", main, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, TZ: "UTC" },
-  });
+const cli = runCliChild;
 
 test("megaretail backtest on a simulated chain: report, metrics, export with the documented columns, oracle best", async () => {
   const dir = mkdtempSync(join(tmpdir(), "mr-bt-"));
@@ -52,8 +47,8 @@ test("megaretail backtest on a simulated chain: report, metrics, export with the
     exported,
     "--json",
   ]);
-  assert.equal(r.status, 0, r.stderr);
-  const summary = JSON.parse(r.stdout);
+  assert.equal(r.code, 0, r.err);
+  const summary = JSON.parse(r.out);
   assert.ok(existsSync(join(out, "report.html")) && existsSync(join(out, "metrics.json")));
   const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
   assert.deepEqual(metrics.models, ["seasonal_naive", "moving_quantiles", "oracle"]);
@@ -73,6 +68,6 @@ test("megaretail backtest on a simulated chain: report, metrics, export with the
   }
 
   const bad = cli(["backtest", "--db", db, "--models", "nope"]);
-  assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /unknown model "nope"; known models: seasonal_naive/);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown model "nope"; known models: seasonal_naive/);
 });

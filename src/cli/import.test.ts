@@ -1,22 +1,14 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { M5ImportSummary } from "../data/adapters/m5.ts";
 import { writeM5Fixture } from "../data/adapters/m5-fixture.ts";
+import { runCliChild } from "./child.test-support.ts";
 import { EXIT } from "./exit-codes.ts";
 
-/** Runs the CLI in a child process (the test runner owns this process's stdout). */
-function run(argv: string[]): { code: number; out: string; err: string } {
-  const main = new URL("./main.ts", import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ["--import", "tsx", main, ...argv], {
-    encoding: "utf8",
-    env: { ...process.env, TZ: "UTC" },
-  });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const run = runCliChild;
 
 test("megaretail import m5 DIR prints a summary; a folder without M5 files exits with the input code", async () => {
   const db = join(mkdtempSync(join(tmpdir(), "mr-import-")), "w.duckdb");

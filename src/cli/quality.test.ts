@@ -1,23 +1,15 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { QualityReport } from "../data/quality/types.ts";
 import { Warehouse } from "../data/warehouse.ts";
+import { runCliChild } from "./child.test-support.ts";
 import { EXIT } from "./exit-codes.ts";
 
 /** Runs the CLI capturing stdout; restores process.exitCode so the test process itself is unaffected. */
-/** Runs the CLI in a child process (the test runner owns this process's stdout). */
-function run(argv: string[]): { code: number; out: string; err: string } {
-  const main = new URL("./main.ts", import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ["--import", "tsx", main, ...argv], {
-    encoding: "utf8",
-    env: { ...process.env, TZ: "UTC" },
-  });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const run = runCliChild;
 
 test("megaretail quality exits 0 on a clean warehouse and 3 once an issue is planted", async () => {
   const db = join(mkdtempSync(join(tmpdir(), "mr-quality-")), "w.duckdb");

@@ -1,24 +1,16 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Manifest } from "../simulate/simulate.ts";
+import { runCliChild } from "./child.test-support.ts";
 import { EXIT } from "./exit-codes.ts";
 
 const root = mkdtempSync(join(tmpdir(), "mr-cli-sim-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Runs the CLI in a child process (the test runner owns this process's stdout). */
-function run(argv: string[]): { code: number; out: string; err: string } {
-  const main = new URL("./main.ts", import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ["--import", "tsx", main, ...argv], {
-    encoding: "utf8",
-    env: { ...process.env, TZ: "UTC" },
-  });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const run = runCliChild;
 
 test("megaretail simulate writes the tables of its manifest; --json reports them", () => {
   const out = join(root, "sim");
