@@ -23,6 +23,8 @@ export function trainingRows(
     /** Keep this share of the (origin, horizon) rows of each series, drawn at random (cuts training time). */
     sample?: number;
     seed?: number;
+    /** Also keep stockout days (their sales are a lower bound of demand) for censored-aware models. */
+    censored?: boolean;
   },
 ): FeatureRows {
   const series: number[] = [];
@@ -40,7 +42,10 @@ export function trainingRows(
         const d = o + h;
         if (d > opts.trainEnd || d < opts.trainStart) continue;
         const t = d - s0;
-        if (t < 0 || t >= len || Number.isNaN(panel.demand[base + t]!)) continue;
+        if (t < 0 || t >= len) continue;
+        const j = base + t;
+        const censoredDay = opts.censored === true && panel.stockout[j] === 1 && panel.inAssortment[j] === 1;
+        if (Number.isNaN(panel.demand[j]!) && !censoredDay) continue;
         list.push([o, h]);
       }
     }

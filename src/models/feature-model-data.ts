@@ -10,6 +10,13 @@ export interface TrainingData {
   valid: Dataset | null;
   trainMatrix: FeatureMatrix;
   validMask: Uint8Array;
+  /** Rows of `trainMatrix` in the fit set (not holdout, not censored). */
+  fitRows: Int32Array;
+  /**
+   * Stockout rows (with `censored`): their rows of `trainMatrix`, their features and their sales, a lower
+   * bound of the unknown demand.
+   */
+  censored: { rows: Int32Array; columns: Float32Array[]; lower: Float32Array } | null;
 }
 
 /** Options shared by the feature-based models. */
@@ -20,6 +27,8 @@ export interface FeatureModelOptions {
   validDays?: number;
   /** Share of the (origin, horizon) training rows kept, at random (default 1: all). */
   rowSample?: number;
+  /** Keep stockout days as censored rows (`TrainingData.censored`), for models that use lower bounds. */
+  censored?: boolean;
 }
 
 function requireFeatures(input: FitInput): FeatureData {
@@ -39,39 +48,66 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
     maxHorizon: input.horizon,
     sample: options.rowSample,
     seed: input.seed,
+    censored: options.censored,
   });
   const m = buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather });
   const validDays = options.validDays ?? 28;
-  const validMask = new Uint8Array(rows.series.length);
+  const n = rows.series.length;
+  // Rows whose target is unknown are the censored (stockout) ones; they never enter train or holdout.
+  const isCensored = Uint8Array.from(m.target, (y) => (Number.isNaN(y) ? 1 : 0));
+  const validMask = new Uint8Array(n);
   let nValid = 0;
-  for (let r = 0; r < validMask.length; r++) {
+  let nFit = 0;
+  for (let r = 0; r < n; r++) {
+    if (isCensored[r]) continue;
     if (rows.origin[r]! + rows.horizon[r]! > input.trainEnd - validDays) {
       validMask[r] = 1;
       nValid++;
-    }
+    } else nFit++;
   }
-  const useValid = validDays > 0 && nValid > 0 && nValid < validMask.length;
-  const pick = (want: number) => {
-    if (!useValid) return { columns: m.columns, target: m.target };
+  const useValid = validDays > 0 && nValid > 0 && nFit > 0;
+  const select = (keep: (r: number) => boolean, values: Float32Array = m.target) => {
     const idx: number[] = [];
-    for (let r = 0; r < validMask.length; r++) if (validMask[r] === want) idx.push(r);
+    for (let r = 0; r < n; r++) if (keep(r)) idx.push(r);
+    if (idx.length === n) return { columns: m.columns, target: values };
     return {
       columns: m.columns.map((c) => Float32Array.from(idx, (r) => c[r]!)),
-      target: Float32Array.from(idx, (r) => m.target[r]!),
+      target: Float32Array.from(idx, (r) => values[r]!),
     };
   };
-  const fit = pick(0);
+  const fit = select((r) => !isCensored[r] && (!useValid || validMask[r] === 0));
   const train = Dataset.fromColumns(fit.columns, {
     label: fit.target,
     featureNames: m.names,
     categorical: m.categorical,
     seed: input.seed,
   });
-  const hold = useValid ? pick(1) : null;
+  const hold = useValid ? select((r) => validMask[r] === 1) : null;
   const valid = hold
     ? Dataset.fromColumns(hold.columns, { label: hold.target, featureNames: m.names, reference: train })
     : null;
-  return { train, valid, trainMatrix: m, validMask: useValid ? validMask : new Uint8Array(validMask.length) };
+  let censored: TrainingData["censored"] = null;
+  if (isCensored.includes(1)) {
+    const daily = fd.daily;
+    const lower = new Float32Array(n);
+    for (let r = 0; r < n; r++) {
+      const i = rows.series[r]!;
+      lower[r] = daily.units[daily.indptr[i]! + rows.origin[r]! + rows.horizon[r]! - daily.start[i]!]!;
+    }
+    const c = select((r) => isCensored[r] === 1, lower);
+    const rowsOf = Int32Array.from(isCensored.keys()).filter((r) => isCensored[r] === 1);
+    censored = { rows: rowsOf, columns: c.columns, lower: c.target };
+  }
+  return {
+    train,
+    valid,
+    trainMatrix: m,
+    validMask: useValid ? validMask : new Uint8Array(n),
+    fitRows: Int32Array.from(isCensored.keys()).filter(
+      (r) => !isCensored[r] && (!useValid || validMask[r] === 0),
+    ),
+    censored,
+  };
 }
 
 /** Feature matrix of forecast rows at an origin (every series started by the cutoff). */

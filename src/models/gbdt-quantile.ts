@@ -1,8 +1,14 @@
 import type { Day } from "../core/days.ts";
 import type { Booster } from "../gbdt/booster.ts";
+import { Dataset } from "../gbdt/dataset.ts";
 import type { TrainParams } from "../gbdt/params.ts";
 import { train } from "../gbdt/train.ts";
-import { type FeatureModelOptions, forecastMatrix, trainingData } from "./feature-model-data.ts";
+import {
+  type FeatureModelOptions,
+  forecastMatrix,
+  type TrainingData,
+  trainingData,
+} from "./feature-model-data.ts";
 import {
   emptyForecast,
   type FitInput,
@@ -29,31 +35,56 @@ export const DEFAULT_GBDT_PARAMS: TrainParams = {
 };
 
 /**
+ * Censored-aware second pass (a one-step approximation of censored quantile regression): a stockout day says
+ * demand >= sales s. Where the first model's quantile q is below s, demand is certainly above q, so the row is
+ * added with target s (it pushes q up to at least s); where q >= s the row says nothing about q and stays out.
+ */
+async function refitWithLowerBounds(
+  first: Booster,
+  data: TrainingData,
+  params: TrainParams,
+): Promise<Booster> {
+  const c = data.censored!;
+  const q = first.predict(c.columns);
+  const extra: number[] = [];
+  for (let r = 0; r < q.length; r++) if (q[r]! < c.lower[r]!) extra.push(r);
+  if (extra.length === 0) return first;
+  const m = data.trainMatrix;
+  const rows = [...data.fitRows, ...extra.map((r) => c.rows[r]!)];
+  const columns = m.columns.map((col) => Float32Array.from(rows, (r) => col[r]!));
+  const label = Float32Array.from(rows, (r, k) =>
+    k < data.fitRows.length ? m.target[r]! : c.lower[extra[k - data.fitRows.length]!]!,
+  );
+  const ds = Dataset.fromColumns(columns, { label, featureNames: m.names, reference: data.train });
+  return train(ds, params);
+}
+
+/**
  * The main model: one global gradient-boosted tree model per quantile level, trained with pinball loss on
  * features as of each origin (direct multi-horizon: the horizon is a feature), early stopping on the most
  * recent part of the training window.
  */
 export function gbdtQuantile(
-  options: FeatureModelOptions & { params?: TrainParams; threads?: number } = {},
+  options: FeatureModelOptions & { params?: TrainParams; threads?: number; name?: string } = {},
 ): Forecaster {
   return {
-    name: "gbdt_quantile",
+    name: options.name ?? "gbdt_quantile",
     async fit(input: FitInput): Promise<Fitted & { boosters: Booster[] }> {
       const data = trainingData(input, options);
       const boosters: Booster[] = [];
       for (const [k, tau] of input.levels.entries()) {
-        boosters.push(
-          await train(data.train, {
-            ...DEFAULT_GBDT_PARAMS,
-            ...options.params,
-            loss: "quantile",
-            alpha: tau,
-            valid: data.valid ?? undefined,
-            earlyStoppingRounds: data.valid ? (options.params?.earlyStoppingRounds ?? 30) : 0,
-            seed: input.seed + k,
-            threads: options.threads,
-          }),
-        );
+        const params: TrainParams = {
+          ...DEFAULT_GBDT_PARAMS,
+          ...options.params,
+          loss: "quantile",
+          alpha: tau,
+          valid: data.valid ?? undefined,
+          earlyStoppingRounds: data.valid ? (options.params?.earlyStoppingRounds ?? 30) : 0,
+          seed: input.seed + k,
+          threads: options.threads,
+        };
+        const first = await train(data.train, params);
+        boosters.push(data.censored ? await refitWithLowerBounds(first, data, params) : first);
       }
       return {
         boosters,

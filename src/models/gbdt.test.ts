@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { loadConfig } from "../config/load.ts";
 import { QUANTILES } from "../core/quantiles.ts";
 import { testPanel } from "../features/test-panel.ts";
+import { trainingData } from "./feature-model-data.ts";
 import { forecasterContract } from "./forecaster.contract.ts";
 import { demandPanel } from "./forecaster.ts";
 import { gbdtQuantile } from "./gbdt-quantile.ts";
@@ -11,6 +12,38 @@ import { gbdtTweedie } from "./gbdt-tweedie.ts";
 const quick = { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 };
 forecasterContract(() => gbdtQuantile({ params: quick, threads: 1 }));
 forecasterContract(() => gbdtTweedie({ params: quick, threads: 1 }));
+forecasterContract(() =>
+  gbdtQuantile({ params: quick, threads: 1, censored: true, name: "gbdt_quantile_censored" }),
+);
+
+test("censored training data: stockout days are kept apart with their sales as a lower bound", () => {
+  const { panel: daily, calendar, weather } = testPanel(6, 500, 4);
+  const settings = loadConfig({ env: {} }).features;
+  const input = {
+    panel: demandPanel(daily),
+    trainStart: 100,
+    trainEnd: 400,
+    horizon: 28,
+    levels: QUANTILES,
+    seed: 1,
+    features: { daily, calendar, settings, weather },
+  };
+  const plain = trainingData(input, {});
+  const data = trainingData(input, { censored: true });
+  assert.equal(plain.censored, null);
+  const c = data.censored!;
+  assert.ok(c.rows.length > 0, "the test panel has stockouts");
+  assert.equal(data.fitRows.length, plain.fitRows.length, "censored rows never enter the fit set");
+  const m = data.trainMatrix;
+  for (let k = 0; k < c.rows.length; k++) {
+    const r = c.rows[k]!;
+    const i = m.rows.series[r]!;
+    const j = daily.indptr[i]! + m.rows.origin[r]! + m.rows.horizon[r]! - daily.start[i]!;
+    assert.equal(daily.stockout[j], 1);
+    assert.ok(Number.isNaN(m.target[r]!));
+    assert.equal(c.lower[k], daily.units[j]);
+  }
+});
 
 test("gbdt quantile models are calibrated in sample and learn the promo lift", async () => {
   const { panel: daily, calendar } = testPanel(6, 700, 3);

@@ -42,6 +42,17 @@ export const MODELS: Record<string, { describe: string; make: (o: ModelOptions) 
     describe: "global GBDT, one pinball model per quantile (the main model)",
     make: (o) => gbdtQuantile({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
   },
+  gbdt_quantile_censored: {
+    describe: "gbdt_quantile plus stockout days as lower bounds (censored second pass)",
+    make: (o) =>
+      gbdtQuantile({
+        threads: o.threads,
+        originStep: o.originStep,
+        rowSample: o.rowSample,
+        censored: true,
+        name: "gbdt_quantile_censored",
+      }),
+  },
   gbdt_tweedie: {
     describe: "global GBDT with Tweedie loss, negative binomial quantiles",
     make: (o) => gbdtTweedie({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
