@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { noDataSpec } from "./no-data.ts";
-import { colorsFor, type ModelColors } from "./theme.ts";
+import { colorsFor, type ModelColors, modelColorEncoding } from "./theme.ts";
 
 /** One model at one quantile level: the share of actuals at or below (Le) and strictly below (Lt) the quantile. */
 export interface CalibrationRow {
@@ -51,12 +51,7 @@ export function calibrationChart(
     dLt: r.coverageLt - r.level,
   }));
   const levels = [...new Set(rows.map((r) => r.level))].sort((a, b) => a - b).map(String);
-  const color = {
-    field: "model",
-    type: "nominal",
-    title: "model",
-    scale: { domain: colors.domain, range: colors.range },
-  } as const;
+  const color = modelColorEncoding(colors);
   const unit = { type: "quantitative", scale: { domain: [0, 1] }, axis: { format: ".0%" } } as const;
   const tol = options.tolerance;
   return {

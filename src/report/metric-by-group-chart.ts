@@ -1,7 +1,7 @@
 /** A metric per group (category, store, price band, ...): dots per model with CI whiskers, groups as rows. */
 import type { TopLevelSpec } from "vega-lite";
 import { noDataSpec } from "./no-data.ts";
-import { colorsFor, type ModelColors } from "./theme.ts";
+import { colorsFor, type ModelColors, modelColorEncoding } from "./theme.ts";
 
 /** One model in one group; lo/hi bound a confidence interval when known. */
 export interface GroupRow {
@@ -42,12 +42,7 @@ export function metricByGroupChart(
   const hasCi = rows.some((r) => Number.isFinite(r.lo) && Number.isFinite(r.hi));
   const y = { field: "group", type: "nominal", sort: groups, title: groupLabel } as const;
   const yOffset = { field: "model", type: "nominal", scale: { domain: models, paddingOuter: 0.4 } } as const;
-  const color = {
-    field: "model",
-    type: "nominal",
-    title: "model",
-    scale: { domain: colors.domain, range: colors.range },
-  } as const;
+  const color = modelColorEncoding(colors);
   return {
     title: { text: title, ...(hasCi ? { subtitle: "Whiskers: 95% confidence interval" } : {}) },
     description: title,

@@ -1,7 +1,7 @@
 /** A metric against forecast horizon (days ahead), one line per model with its confidence band where given. */
 import type { TopLevelSpec } from "vega-lite";
 import { noDataSpec } from "./no-data.ts";
-import { colorsFor, type ModelColors } from "./theme.ts";
+import { colorsFor, type ModelColors, modelColorEncoding } from "./theme.ts";
 
 /** One model at one horizon; lo/hi bound a confidence interval when known. */
 export interface HorizonRow {
@@ -48,10 +48,7 @@ export function metricByHorizonChart(
     scale: { nice: false, domain: [minH, maxH] as [number, number] },
   } as const;
   const color = {
-    field: "model",
-    type: "nominal",
-    title: "model",
-    scale: { domain: colors.domain, range: colors.range },
+    ...modelColorEncoding(colors),
     // The band layer comes first (drawn under the lines) and would lend the legend its faint opacity.
     legend: { symbolOpacity: 1, symbolType: "stroke", symbolStrokeWidth: 2.5 },
   } as const;

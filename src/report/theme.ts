@@ -56,6 +56,16 @@ export function colorsFor(names: Iterable<string>, given?: ModelColors): ModelCo
   return modelColors([...given.domain, ...missing]);
 }
 
+/** The Vega-Lite colour encoding of the `model` field: each model its fixed colour on every chart of a page. */
+export function modelColorEncoding(colors: ModelColors) {
+  return {
+    field: "model",
+    type: "nominal",
+    title: "model",
+    scale: { domain: colors.domain, range: colors.range },
+  } as const;
+}
+
 /** Default size of a single plot area, in CSS pixels. */
 export const PLOT = { width: 520, height: 260 } as const;
 
