@@ -3,6 +3,7 @@ import { dirname, extname } from "node:path";
 import { formatDay } from "../core/days.ts";
 import { InputError, NotFoundError } from "../core/errors.ts";
 import { QUANTILE_COLUMNS } from "../core/quantiles.ts";
+import { stageSeriesKeys } from "./series-keys.ts";
 import { sqlString, type Warehouse } from "./warehouse.ts";
 
 /** A backtest run's record (the `backtest_runs` row). */
@@ -46,19 +47,11 @@ export async function saveBacktest(wh: Warehouse, run: BacktestRun, rows: Backte
       JSON.stringify(run.settings),
       JSON.stringify(run.metrics),
     ]);
-    await wh.run("DROP TABLE IF EXISTS temp.bt_series");
-    await wh.run("CREATE TEMP TABLE bt_series (sid INTEGER, store_id VARCHAR, product_id VARCHAR)");
     await wh.run("DROP TABLE IF EXISTS temp.bt_models");
     await wh.run("CREATE TEMP TABLE bt_models (mid INTEGER, model VARCHAR)");
     const models = [...new Set(rows.model)].sort((a, b) => a - b);
     for (const m of models) await wh.run("INSERT INTO temp.bt_models VALUES ($1, $2)", [m, run.models[m]!]);
-    const series = [...new Set(rows.series)];
-    for (let k = 0; k < series.length; k += 500) {
-      const chunk = series.slice(k, k + 500);
-      await wh.run(
-        `INSERT INTO temp.bt_series VALUES ${chunk.map((i) => `(${i}, ${sqlString(rows.storeId[i]!)}, ${sqlString(rows.productId[i]!)})`).join(",")}`,
-      );
-    }
+    await stageSeriesKeys(wh, "bt_series", rows.storeId, rows.productId);
     const cols: Record<string, { type: "INTEGER" | "DOUBLE"; values: ArrayLike<number> }> = {
       sid: { type: "INTEGER", values: rows.series },
       origin: { type: "INTEGER", values: rows.origin },

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/errors.ts";
 import { QUANTILE_COLUMNS } from "../core/quantiles.ts";
+import { stageSeriesKeys } from "./series-keys.ts";
 import type { DailyPanel } from "./to-panel.ts";
 import { sqlString, type Warehouse } from "./warehouse.ts";
 
@@ -43,20 +44,7 @@ export async function loadTruthPanel(wh: Warehouse, daily: DailyPanel): Promise<
   if (!((await wh.scalar("SELECT count(*) FROM sim_truth")) > 0)) return null;
   const total = daily.indptr[daily.storeId.length]!;
   const out = QUANTILE_COLUMNS.map(() => new Float32Array(total).fill(Number.NaN));
-  const index = new Map(daily.storeId.map((s, i) => [`${s}\u0000${daily.productId[i]}`, i]));
-  // Series ids are matched in JS (a few thousand keys); the bulk values come through readTyped.
-  const keys = await wh.all<{ store_id: string; product_id: string }>(
-    "SELECT DISTINCT store_id, product_id FROM sim_truth ORDER BY 1, 2",
-  );
-  await wh.run("DROP TABLE IF EXISTS temp.truth_keys");
-  await wh.run("CREATE TEMP TABLE truth_keys (store_id VARCHAR, product_id VARCHAR, sid INTEGER)");
-  const known = keys.filter((k) => index.has(`${k.store_id}\u0000${k.product_id}`));
-  for (let k = 0; k < known.length; k += 500) {
-    const chunk = known.slice(k, k + 500);
-    await wh.run(
-      `INSERT INTO temp.truth_keys VALUES ${chunk.map((x) => `(${sqlString(x.store_id)}, ${sqlString(x.product_id)}, ${index.get(`${x.store_id}\u0000${x.product_id}`)})`).join(",")}`,
-    );
-  }
+  await stageSeriesKeys(wh, "truth_keys", daily.storeId, daily.productId);
   const kinds = Object.fromEntries([
     ["sid", "i32"],
     ["day", "i32"],

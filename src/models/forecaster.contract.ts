@@ -18,9 +18,10 @@ export function forecasterContract(make: () => Forecaster): void {
   const horizon = 28;
   const settings = loadConfig({ env: {} }).features;
   const origin = trainEnd + settings.latencyDays;
+  // The calendar and weather never change between cases; only the daily panel is scrambled.
+  const { calendar, weather } = testPanel();
 
   const fitPredict = async (daily: DailyPanel): Promise<QuantileForecast> => {
-    const { calendar, weather } = testPanel();
     const fitted = await make().fit({
       panel: demandPanel(daily),
       trainStart: trainEnd - 364,
