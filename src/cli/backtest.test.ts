@@ -67,6 +67,17 @@ test("megaretail backtest on a simulated chain: report, metrics, export with the
     assert.ok(html.includes(`id="${id}"`), `section ${id}`);
   }
 
+  const splits = cli(["splits", "--db", db, "--folds", "2", "--inner", "--json"]);
+  assert.equal(splits.code, 0, splits.err);
+  const printed = JSON.parse(splits.out);
+  // The folds printed are the folds the backtest ran: the export's distinct origins.
+  const origins = [...new Set(lines.slice(1).map((l) => l.split(",")[3]!))].sort();
+  assert.deepEqual(
+    printed.folds.map((f: { origin: string }) => f.origin),
+    origins,
+  );
+  assert.equal(printed.folds[0].inner.length, 3);
+
   const bad = cli(["backtest", "--db", db, "--models", "nope"]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /unknown model "nope"; known models: seasonal_naive/);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { formatDay } from "../core/days.ts";
 import { jobFolds, loadModelData } from "../validation/job.ts";
-import { describeFold, outerInnerFolds } from "../validation/splits.ts";
+import { describeFold, innerFolds } from "../validation/splits.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
 import { dayFlag, intFlag, listFlag } from "./parse.ts";
 
@@ -35,11 +35,8 @@ export function register(program: Command): void {
     const { daily } = await withWarehouse(ctx, (wh) => loadModelData(wh, options.dataEnd));
     const folds = jobFolds(ctx.config, daily, options);
     const start = daily.start.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
-    const inner = opts.inner
-      ? outerInnerFolds(start, daily.end, { ...ctx.config.validation, folds: folds.length }).map(
-          (f) => f.inner,
-        )
-      : [];
+    // Inner folds of the folds actually used (also with --origins or --data-end).
+    const inner = opts.inner ? folds.map((f) => innerFolds(f, ctx.config.validation)) : [];
     if (ctx.json) {
       const out = folds.map((f, k) => ({
         ...describeFold(f),

@@ -37,8 +37,8 @@ function requireFeatures(input: FitInput): FeatureData {
   return input.features;
 }
 
-/** Builds the training (and holdout) datasets for a fit. */
-export function trainingData(input: FitInput, options: FeatureModelOptions): TrainingData {
+/** The feature matrix of a fit's training rows (targets NaN on censored rows), before any binning. */
+export function trainingMatrix(input: FitInput, options: FeatureModelOptions): FeatureMatrix {
   const fd = requireFeatures(input);
   const rows = trainingRows(fd.daily, {
     trainStart: input.trainStart,
@@ -50,7 +50,14 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
     seed: input.seed,
     censored: options.censored,
   });
-  const m = buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather });
+  return buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather });
+}
+
+/** Builds the training (and holdout) datasets of a fit, binned for the learner. */
+export function trainingData(input: FitInput, options: FeatureModelOptions): TrainingData {
+  const fd = requireFeatures(input);
+  const m = trainingMatrix(input, options);
+  const rows = m.rows;
   const validDays = options.validDays ?? 28;
   const n = rows.series.length;
   // Rows whose target is unknown are the censored (stockout) ones; they never enter train or holdout.

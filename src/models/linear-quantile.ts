@@ -1,6 +1,6 @@
 import type { Day } from "../core/days.ts";
 import { Rng } from "../core/rng.ts";
-import { type FeatureModelOptions, forecastMatrix, trainingData } from "./feature-model-data.ts";
+import { type FeatureModelOptions, forecastMatrix, trainingMatrix } from "./feature-model-data.ts";
 import {
   emptyForecast,
   type FitInput,
@@ -35,7 +35,8 @@ export function linearQuantile(
   return {
     name: "linear_quantile",
     async fit(input: FitInput): Promise<Fitted> {
-      const { trainMatrix: m } = trainingData({ ...input }, { ...options, validDays: 0 });
+      // Only the raw matrix: no holdout and no binning (that is for the trees).
+      const m = trainingMatrix(input, options);
       const cols = LINEAR_FEATURES.map((name) => m.names.indexOf(name)).filter((i) => i >= 0);
       const rng = new Rng(input.seed);
       const all = Array.from({ length: m.target.length }, (_, r) => r);

@@ -62,12 +62,14 @@ export function rollingFolds(dataStart: Day, dataEnd: Day, k: number, s: SplitSe
   return Array.from({ length: k }, (_, i) => foldAt(i, firstOrigin + i * s.stepDays, s, dataStart));
 }
 
-/** Outer folds (SPEC §3) with `innerFolds` rolling folds inside each outer training window. */
+/** The `innerFolds` rolling folds inside a fold's training window (tuning, feature selection). */
+export function innerFolds(fold: Fold, s: SplitSettings): Fold[] {
+  return rollingFolds(fold.trainStart, fold.trainEnd, s.innerFolds, s);
+}
+
+/** Outer folds (SPEC §3) with their inner folds. */
 export function outerInnerFolds(dataStart: Day, dataEnd: Day, s: SplitSettings): OuterFold[] {
-  return rollingFolds(dataStart, dataEnd, s.folds, s).map((f) => ({
-    ...f,
-    inner: rollingFolds(f.trainStart, f.trainEnd, s.innerFolds, s),
-  }));
+  return rollingFolds(dataStart, dataEnd, s.folds, s).map((f) => ({ ...f, inner: innerFolds(f, s) }));
 }
 
 /** Folds at explicit origins (e.g. `--origins`), in the given order. */
