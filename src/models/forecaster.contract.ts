@@ -41,8 +41,7 @@ export function forecasterContract(make: () => Forecaster): void {
     assert.deepEqual([...f.levels], [...QUANTILES]);
     for (const v of f.q) assert.ok(Number.isFinite(v) && v >= 0, `bad quantile ${v}`);
     if (f.mean) for (const v of f.mean) assert.ok(Number.isFinite(v) && v >= 0, `bad mean ${v}`);
-    const crossed = fixCrossing(f);
-    assert.ok(crossed <= f.q.length / QUANTILES.length, "fixCrossing counts rows");
+    fixCrossing(f); // what the backtest does; it must leave every row ordered
     const L = QUANTILES.length;
     for (let b = 0; b < f.q.length; b += L)
       for (let k = 1; k < L; k++) assert.ok(f.q[b + k]! >= f.q[b + k - 1]!);

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { panelFromSeries } from "../../core/panel.ts";
 import { countQuantile, momentSize } from "../count-quantiles.ts";
 import { forecasterContract } from "../forecaster.contract.ts";
+import { emptyForecast, fixCrossing } from "../forecaster.ts";
 import { movingQuantiles } from "./moving-quantiles.ts";
 import { mstlEts } from "./mstl-ets.ts";
 import { sarima } from "./sarima.ts";
@@ -60,4 +61,12 @@ test("count quantiles: Poisson and negative binomial", () => {
   assert.ok(Math.abs(countQuantile(499, 50, 0.95) - countQuantile(501, 50, 0.95)) <= 3);
   assert.equal(momentSize([2, 2, 2, 2]), Number.POSITIVE_INFINITY);
   assert.ok(Math.abs(momentSize([0, 0, 0, 10]) - 2.5 ** 2 / (25 - 2.5)) < 1e-9);
+});
+
+test("fixCrossing sorts crossed rows of quantiles and counts them", () => {
+  const f = emptyForecast(0, 3, [0.25, 0.5, 0.75], 1, false);
+  f.q.set([1, 2, 3, 5, 4, 6, 9, 8, 7]);
+  assert.equal(fixCrossing(f), 2);
+  assert.deepEqual([...f.q], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(fixCrossing(f), 0);
 });
