@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { trainSchema } from "./train.ts";
 
 /**
  * Every setting of the system, with its default and meaning. Stages add their own section here, so
@@ -112,6 +113,7 @@ export const configSchema = z
           .describe("Inner rolling folds inside each outer training set (tuning, feature selection)."),
       })
       .prefault({}),
+    train: trainSchema.prefault({}).describe("What `megaretail train` does (src/config/train.ts)."),
   })
   .strict();
 
