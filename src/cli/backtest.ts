@@ -9,7 +9,7 @@ import { backtestPage } from "./backtest-page.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
 import { dayFlag, intFlag, listFlag, shareFlag } from "./parse.ts";
 import { progressBar } from "./progress-bar.ts";
-import { writeAtomic } from "./write-atomic.ts";
+import { writeAtomic } from "../data/write-atomic.ts";
 
 interface BacktestOptions extends CommonOptions {
   models: string;

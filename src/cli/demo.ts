@@ -14,7 +14,7 @@ import { formatHeadline, headline } from "./backtest.ts";
 import { backtestPage } from "./backtest-page.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
 import { progressBar } from "./progress-bar.ts";
-import { writeAtomic } from "./write-atomic.ts";
+import { writeAtomic } from "../data/write-atomic.ts";
 
 const DEMO_DIR = "megaretail-demo";
 const DEFAULT_DB = `${DEMO_DIR}/megaretail.duckdb`;
