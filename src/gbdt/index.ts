@@ -16,4 +16,5 @@ export {
 export type { TrainParams } from "./params.ts";
 export { closePools, defaultThreads } from "./pool.ts";
 export { deserialize, dump, MODEL_FORMAT, MODEL_VERSION, serialize } from "./serialize.ts";
+export { expectedValue, meanAbsShap, type ShapOptions, treeShap } from "./shap.ts";
 export { train } from "./train.ts";
