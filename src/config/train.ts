@@ -2,7 +2,13 @@ import { z } from "zod";
 
 const learner = z
   .object({
-    iterations: z.number().int().min(1).max(10000).default(300).describe("Boosting iterations (trees) at most."),
+    iterations: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(300)
+      .describe("Boosting iterations (trees) at most."),
     learningRate: z.number().gt(0).max(1).default(0.08).describe("Shrinkage of every tree."),
     maxLeaves: z.number().int().min(2).max(4096).default(63).describe("Leaves per tree."),
     minDataInLeaf: z.number().int().min(1).default(40).describe("Fewest training rows in a leaf."),
@@ -23,7 +29,11 @@ export type LearnerSettings = z.infer<typeof learner>;
 
 const range = (lo: number, hi: number, log: boolean, describe: string) =>
   z
-    .object({ min: z.number().default(lo), max: z.number().default(hi), log: z.boolean().default(log) })
+    .object({
+      min: z.number().default(lo).describe("Lowest value tried."),
+      max: z.number().default(hi).describe("Highest value tried."),
+      log: z.boolean().default(log).describe("Draw on a log scale (for scale-like settings)."),
+    })
     .strict()
     .prefault({})
     .describe(describe);
@@ -69,8 +79,12 @@ export const trainSchema = z
     tweedie: z
       .boolean()
       .default(true)
-      .describe("Also fit the Tweedie model: it gives the forecasts' mean (else the mean is estimated from quantiles)."),
-    learner: learner.prefault({}).describe("Learner settings of the six quantile models (and the Tweedie model)."),
+      .describe(
+        "Also fit the Tweedie model: it gives the forecasts' mean (else the mean is estimated from quantiles).",
+      ),
+    learner: learner
+      .prefault({})
+      .describe("Learner settings of the six quantile models (and the Tweedie model)."),
     evaluation: z
       .object({
         folds: z
@@ -83,19 +97,27 @@ export const trainSchema = z
         baselines: z
           .array(z.string())
           .default(["seasonal_naive", "moving_quantiles"])
-          .describe("Forecasters scored on the same folds for comparison (names as in `megaretail backtest`)."),
+          .describe(
+            "Forecasters scored on the same folds for comparison (names as in `megaretail backtest`).",
+          ),
         bootstrap: z.number().int().min(0).default(500).describe("Bootstrap draws of the 95% CIs."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("How the model is scored before the final fit: outer folds, baselines, CIs."),
     tune: z
       .object({
-        enabled: z.boolean().default(false).describe("Search learner settings on the inner folds (`--tune`)."),
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe("Search learner settings on the inner folds (`--tune`)."),
         trials: z.number().int().min(1).max(1000).default(12).describe("Trial budget of the search."),
         method: z
           .enum(["random", "tpe"])
           .default("tpe")
-          .describe("random: independent draws; tpe: the first third random, then Tree-structured Parzen Estimator."),
+          .describe(
+            "random: independent draws; tpe: the first third random, then Tree-structured Parzen Estimator.",
+          ),
         learningRate: range(0.02, 0.3, true, "Search range of learningRate."),
         maxLeaves: range(15, 255, true, "Search range of maxLeaves (rounded)."),
         minDataInLeaf: range(10, 400, true, "Search range of minDataInLeaf (rounded)."),
@@ -103,7 +125,10 @@ export const trainSchema = z
         lambdaL2: range(0, 10, false, "Search range of lambdaL2."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe(
+        "Hyperparameter search on the inner folds of the last outer fold (`megaretail train --tune`).",
+      ),
     analysis: z
       .object({
         enabled: z.boolean().default(true).describe("Write analysis.json and analysis.html for the run."),
@@ -111,16 +136,28 @@ export const trainSchema = z
           .boolean()
           .default(true)
           .describe("Learning curves by complexity and data size (they refit the model a few times)."),
-        permutationRepeats: z.number().int().min(0).default(3).describe("Permutation importance repeats (0 = off)."),
+        permutationRepeats: z
+          .number()
+          .int()
+          .min(0)
+          .default(3)
+          .describe("Permutation importance repeats (0 = off)."),
         importanceRows: z
           .number()
           .int()
           .min(100)
           .default(20000)
-          .describe("Holdout rows used for permutation importance and SHAP."),
+          .describe("Holdout rows of the final fit that permutation importance scores."),
+        shapRows: z
+          .number()
+          .int()
+          .min(0)
+          .default(300)
+          .describe("Holdout rows explained with exact TreeSHAP (mean |SHAP| per feature; 0 = off)."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Error analysis and importance written with every run."),
     register: z.boolean().default(true).describe("Register the fitted model as a candidate version."),
   })
   .strict();
