@@ -41,7 +41,9 @@ const unit = (d: Dimension, v: number) => {
 
 const fromUnit = (d: Dimension, u: number) => {
   const c = Math.min(1, Math.max(0, u));
-  const v = d.log ? Math.exp(Math.log(d.min) + c * (Math.log(d.max) - Math.log(d.min))) : d.min + c * (d.max - d.min);
+  const v = d.log
+    ? Math.exp(Math.log(d.min) + c * (Math.log(d.max) - Math.log(d.min)))
+    : d.min + c * (d.max - d.min);
   return d.integer ? Math.round(v) : v;
 };
 
@@ -64,7 +66,9 @@ export async function search(
 ): Promise<{ trials: Trial[]; best: Trial }> {
   for (const d of dims) {
     if (!(d.min <= d.max) || (d.log && d.min <= 0)) {
-      throw new RangeError(`search range of ${d.name}: need min <= max${d.log ? " and min > 0 on a log scale" : ""}`);
+      throw new RangeError(
+        `search range of ${d.name}: need min <= max${d.log ? " and min > 0 on a log scale" : ""}`,
+      );
     }
   }
   const rng = new Rng(o.seed);
