@@ -51,18 +51,38 @@ const CATEGORICAL_ATTRS = [
 ] as const;
 const NUMERIC_ATTRS = ["p.shelf_life_days", "s.size_m2"] as const;
 
+/** Names of every series attribute a panel may carry, in panel order: categorical, then numeric. */
+export const SERIES_ATTRIBUTES = {
+  categorical: CATEGORICAL_ATTRS.map((c) => c.slice(2)),
+  numeric: NUMERIC_ATTRS.map((c) => c.slice(2)),
+} as const;
+
+/** What to load: days up to `end`, only some stores or one distribution centre's stores. */
+export interface PanelOptions {
+  end?: Day;
+  stores?: string[];
+  /** Only the stores of this DC (`stores.dc_id`); null: the stores without a DC. */
+  dc?: string | null;
+  /**
+   * Keep attributes that are constant over the loaded series (a one-DC partition has one dc_id); by default they
+   * are left out as uninformative. A saved model maps them by label, so it needs them.
+   */
+  keepConstant?: boolean;
+}
+
 /**
- * Loads `daily` (optionally only days <= end, and only some stores) into a DailyPanel, series ordered by
+ * Loads `daily` (optionally only days <= end, and only some stores or one DC) into a DailyPanel, series ordered by
  * (store_id, product_id). This is the one road from the warehouse to modelling code.
  */
-export async function loadDailyPanel(
-  wh: Warehouse,
-  options: { end?: Day; stores?: string[] } = {},
-): Promise<DailyPanel> {
+export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}): Promise<DailyPanel> {
   const where = (alias: string) => {
     const conds: string[] = [];
     if (options.end !== undefined) conds.push(`${alias}date <= DATE '${formatDay(options.end)}'`);
     if (options.stores) conds.push(`${alias}store_id IN (${options.stores.map(sqlString).join(",")})`);
+    if (options.dc !== undefined) {
+      const dc = options.dc === null ? "dc_id IS NULL" : `dc_id = ${sqlString(options.dc)}`;
+      conds.push(`${alias}store_id IN (SELECT store_id FROM stores WHERE ${dc})`);
+    }
     return conds.length > 0 ? `WHERE ${conds.join(" AND ")}` : "";
   };
   await wh.run("DROP TABLE IF EXISTS temp.panel_series");
@@ -156,7 +176,8 @@ export async function loadDailyPanel(
       codes[i] = code;
     });
     // A constant or absent attribute carries no information; leave it out.
-    if (labels.length > 1) panel.categoricals.push({ name: c.slice(2), codes, labels });
+    if (labels.length > 1 || (options.keepConstant && labels.length > 0))
+      panel.categoricals.push({ name: c.slice(2), codes, labels });
   }
   panel.region = attrs.map((row) => (row["s.region"] === null ? null : String(row["s.region"])));
   for (const c of NUMERIC_ATTRS) {

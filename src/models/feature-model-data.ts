@@ -29,6 +29,20 @@ export interface FeatureModelOptions {
   rowSample?: number;
   /** Keep stockout days as censored rows (`TrainingData.censored`), for models that use lower bounds. */
   censored?: boolean;
+  /** Features left out of the matrix (a model fitted without weather data drops the weather columns). */
+  exclude?: readonly string[];
+}
+
+/** The matrix without the named feature columns (the same object when none of them is there). */
+export function withoutFeatures(m: FeatureMatrix, exclude: readonly string[] = []): FeatureMatrix {
+  const keep = m.names.map((name, f) => (exclude.includes(name) ? -1 : f)).filter((f) => f >= 0);
+  if (keep.length === m.names.length) return m;
+  return {
+    ...m,
+    names: keep.map((f) => m.names[f]!),
+    categorical: m.categorical.filter((name) => !exclude.includes(name)),
+    columns: keep.map((f) => m.columns[f]!),
+  };
 }
 
 function requireFeatures(input: FitInput): FeatureData {
@@ -50,7 +64,10 @@ export function trainingMatrix(input: FitInput, options: FeatureModelOptions): F
     seed: input.seed,
     censored: options.censored,
   });
-  return buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather });
+  return withoutFeatures(
+    buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather }),
+    options.exclude,
+  );
 }
 
 /** Builds the training (and holdout) datasets of a fit, binned for the learner. */

@@ -1,4 +1,5 @@
 import type { Day } from "../core/days.ts";
+import type { FeatureMatrix, FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
 import { Dataset } from "../gbdt/dataset.ts";
 import type { TrainParams } from "../gbdt/params.ts";
@@ -59,46 +60,86 @@ async function refitWithLowerBounds(
   return train(ds, params);
 }
 
+/** Learner options of the GBDT models (backtest forecasters and the production model share them). */
+export interface GbdtFitOptions {
+  params?: TrainParams;
+  threads?: number;
+}
+
+/**
+ * Fits one pinball-loss booster per level on prepared training data (the censored second pass where the data
+ * carries stockout rows). The one fitting path of `gbdtQuantile` and the production model.
+ */
+export async function fitQuantileBoosters(
+  data: TrainingData,
+  levels: readonly number[],
+  seed: number,
+  options: GbdtFitOptions,
+): Promise<Booster[]> {
+  const boosters: Booster[] = [];
+  for (const [k, tau] of levels.entries()) {
+    const params: TrainParams = {
+      ...DEFAULT_GBDT_PARAMS,
+      ...options.params,
+      loss: "quantile",
+      alpha: tau,
+      valid: data.valid ?? undefined,
+      earlyStoppingRounds: data.valid ? (options.params?.earlyStoppingRounds ?? 30) : 0,
+      seed: seed + k,
+      threads: options.threads,
+    };
+    const first = await train(data.train, params);
+    boosters.push(data.censored ? await refitWithLowerBounds(first, data, params) : first);
+  }
+  return boosters;
+}
+
+/**
+ * Writes the boosters' predictions on forecast rows into a forecast block (level k of row r at
+ * [series][horizon step][k], floored at 0); `threads` > 1 predicts over the worker pool.
+ */
+export async function predictQuantilesInto(
+  f: QuantileForecast,
+  boosters: readonly Booster[],
+  rows: FeatureRows,
+  matrix: FeatureMatrix,
+  threads = 1,
+): Promise<void> {
+  const L = f.levels.length;
+  const horizon = f.horizon;
+  for (const [k, b] of boosters.entries()) {
+    const pred =
+      threads > 1 ? await b.predictParallel(matrix.columns, { threads }) : b.predict(matrix.columns);
+    for (let r = 0; r < pred.length; r++) {
+      const at = (rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k;
+      f.q[at] = Math.max(0, pred[r]!);
+    }
+  }
+}
+
 /**
  * The main model: one global gradient-boosted tree model per quantile level, trained with pinball loss on
  * features as of each origin (direct multi-horizon: the horizon is a feature), early stopping on the most
  * recent part of the training window.
  */
 export function gbdtQuantile(
-  options: FeatureModelOptions & { params?: TrainParams; threads?: number; name?: string } = {},
+  options: FeatureModelOptions & GbdtFitOptions & { name?: string } = {},
 ): Forecaster {
   return {
     name: options.name ?? "gbdt_quantile",
     async fit(input: FitInput): Promise<Fitted & { boosters: Booster[] }> {
-      const data = trainingData(input, options);
-      const boosters: Booster[] = [];
-      for (const [k, tau] of input.levels.entries()) {
-        const params: TrainParams = {
-          ...DEFAULT_GBDT_PARAMS,
-          ...options.params,
-          loss: "quantile",
-          alpha: tau,
-          valid: data.valid ?? undefined,
-          earlyStoppingRounds: data.valid ? (options.params?.earlyStoppingRounds ?? 30) : 0,
-          seed: input.seed + k,
-          threads: options.threads,
-        };
-        const first = await train(data.train, params);
-        boosters.push(data.censored ? await refitWithLowerBounds(first, data, params) : first);
-      }
+      const boosters = await fitQuantileBoosters(
+        trainingData(input, options),
+        input.levels,
+        input.seed,
+        options,
+      );
       return {
         boosters,
-        predict(origin: Day, horizon: number): QuantileForecast {
+        async predict(origin: Day, horizon: number): Promise<QuantileForecast> {
           const { rows, matrix } = forecastMatrix(input, origin, horizon);
-          const L = input.levels.length;
           const f = emptyForecast(origin, horizon, input.levels, input.panel.keys.length, false);
-          boosters.forEach((b, k) => {
-            const pred = b.predict(matrix.columns);
-            for (let r = 0; r < pred.length; r++) {
-              const at = (rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k;
-              f.q[at] = Math.max(0, pred[r]!);
-            }
-          });
+          await predictQuantilesInto(f, boosters, rows, matrix);
           return f;
         },
       };

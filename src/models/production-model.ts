@@ -1,0 +1,183 @@
+import type { Day } from "../core/days.ts";
+import { InputError } from "../core/errors.ts";
+import { buildFeatures, type FeatureRows } from "../features/build.ts";
+import type { FeatureSettings } from "../features/names.ts";
+import { forecastRows } from "../features/rows.ts";
+import type { Booster } from "../gbdt/booster.ts";
+import type { TrainParams } from "../gbdt/params.ts";
+import { trainingData, withoutFeatures } from "./feature-model-data.ts";
+import { emptyForecast, type FeatureData, type FitInput, type QuantileForecast } from "./forecaster.ts";
+import { fitQuantileBoosters, predictQuantilesInto } from "./gbdt-quantile.ts";
+import { fitTweedie, predictTweedieInto } from "./gbdt-tweedie.ts";
+import { type ModelParts, readModelFile, writeModelFile } from "./production-model-file.ts";
+import { meanFromQuantiles } from "./production-model-mean.ts";
+import {
+  conformPanel,
+  dictionariesOf,
+  excludedFeatures,
+  type FeatureSchema,
+  featureSchemaOf,
+} from "./production-model-schema.ts";
+
+export {
+  FEATURE_SET_VERSION,
+  type FeatureSchema,
+  featureSchemaOf,
+  schemaDifference,
+} from "./production-model-schema.ts";
+
+/** How to fit the production model (learner parameters and training-row choices of the feature models). */
+export interface ProductionModelOptions {
+  params?: TrainParams;
+  threads?: number;
+  originStep?: number;
+  rowSample?: number;
+  validDays?: number;
+  /** Also fit the Tweedie model: it gives the mean (otherwise the mean is estimated from the quantiles). */
+  tweedie?: boolean;
+  /** Add stockout days as lower bounds (the censored second pass of gbdt_quantile_censored). */
+  censored?: boolean;
+  /** Model name (default "production_gbdt"). */
+  name?: string;
+}
+
+/** Options of ProductionModel.predict. */
+export interface PredictOptions {
+  /** Only these series of the panel (indices); the others stay 0. Default: every series started by the cutoff. */
+  series?: ArrayLike<number>;
+  /** Worker threads for prediction (default 1). */
+  threads?: number;
+}
+
+/**
+ * The forecaster `megaretail train` registers and `megaretail forecast` serves: one quantile GBDT per level
+ * (optionally a Tweedie mean model with its NB dispersion per segment), the feature settings and schema, and the
+ * categorical dictionaries it was trained with, so predictions depend on the file alone, not on how the serving
+ * data happens to be partitioned or coded.
+ */
+export class ProductionModel {
+  readonly name: string;
+  readonly levels: readonly number[];
+  readonly horizon: number;
+  readonly schema: FeatureSchema;
+  /** One per level, in level order. */
+  readonly boosters: Booster[];
+  readonly tweedie: Booster | null;
+  /** The feature settings the model was trained with (serving uses these, not the current config). */
+  readonly settings: FeatureSettings;
+  readonly withWeather: boolean;
+  private readonly parts: ModelParts;
+
+  private constructor(parts: ModelParts) {
+    this.parts = parts;
+    this.name = parts.name;
+    this.levels = parts.levels;
+    this.horizon = parts.horizon;
+    this.schema = parts.schema;
+    this.boosters = parts.boosters;
+    this.tweedie = parts.tweedie?.booster ?? null;
+    this.settings = parts.settings;
+    this.withWeather = parts.withWeather;
+  }
+
+  /** Fits on a training window (FitInput.features required) through the same path as the backtest GBDTs. */
+  static async fit(input: FitInput, options: ProductionModelOptions = {}): Promise<ProductionModel> {
+    const fd = input.features;
+    if (!fd) throw new Error("ProductionModel.fit needs FitInput.features (daily panel, calendar, settings)");
+    const withWeather = fd.weather != null;
+    const dictionaries = dictionariesOf(fd.daily);
+    const conformed: FitInput = {
+      ...input,
+      features: { ...fd, daily: conformPanel(fd.daily, dictionaries) },
+    };
+    const data = trainingData(conformed, {
+      originStep: options.originStep,
+      rowSample: options.rowSample,
+      validDays: options.validDays,
+      censored: options.censored,
+      exclude: excludedFeatures(withWeather, fd.settings),
+    });
+    const schema = featureSchemaOf(fd.settings, withWeather);
+    if (data.trainMatrix.names.join() !== schema.names.join())
+      throw new Error("ProductionModel.fit: the feature matrix does not match featureSchemaOf (a bug)");
+    const learner = { params: options.params, threads: options.threads };
+    const boosters = await fitQuantileBoosters(data, input.levels, input.seed, learner);
+    const tweedie = options.tweedie ? await fitTweedie(conformed, data, learner) : null;
+    return new ProductionModel({
+      name: options.name ?? "production_gbdt",
+      levels: [...input.levels],
+      horizon: input.horizon,
+      settings: structuredClone(fd.settings),
+      withWeather,
+      schema,
+      dictionaries,
+      boosters,
+      tweedie,
+    });
+  }
+
+  /**
+   * Forecasts days origin+1..origin+horizon for the series of `fd.daily` (features as of origin - latencyDays of
+   * the model's settings), with a mean: the Tweedie mean when fitted, else an estimate from the quantiles.
+   * Quantiles are as the boosters give them (callers sort crossed levels with fixCrossing).
+   */
+  async predict(
+    fd: FeatureData,
+    origin: Day,
+    horizon: number,
+    options: PredictOptions = {},
+  ): Promise<QuantileForecast> {
+    if (horizon > this.horizon) {
+      throw new InputError(
+        `the model was trained for horizons up to ${this.horizon} days; ask for at most that many`,
+        { column: "horizon" },
+      );
+    }
+    const settings = this.settings;
+    const daily = conformPanel(fd.daily, this.parts.dictionaries);
+    const all = forecastRows(daily, origin, horizon, settings.latencyDays);
+    const rows = options.series ? onlySeries(all, options.series, daily.storeId.length) : all;
+    const built = buildFeatures(daily, fd.calendar, settings, rows, {
+      weather: this.withWeather ? fd.weather : null,
+    });
+    const matrix = withoutFeatures(built, excludedFeatures(this.withWeather, settings));
+    const f = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
+    const threads = options.threads ?? 1;
+    await predictQuantilesInto(f, this.boosters, rows, matrix, threads);
+    if (this.parts.tweedie) {
+      // The Tweedie quantiles are discarded: the mean is what it adds; the level quantiles stay the pinball ones.
+      const t = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
+      await predictTweedieInto(t, this.parts.tweedie, daily, rows, matrix, threads);
+      f.mean = t.mean;
+    } else {
+      meanFromQuantiles(f, rows);
+    }
+    return f;
+  }
+
+  /**
+   * The model as deterministic JSON: the same model gives the same bytes (no timestamps, fixed key order, typed
+   * arrays as base64 of their bytes), with a sha256 of the content so a changed byte is detected on load.
+   */
+  serialize(): string {
+    return writeModelFile(this.parts);
+  }
+
+  /** A model from `serialize` output; any damage, or features this build no longer computes, is an InputError. */
+  static deserialize(json: string, file: string): ProductionModel {
+    return new ProductionModel(readModelFile(json, file));
+  }
+}
+
+/** The forecast rows of the chosen series only (same order as `all`). */
+function onlySeries(all: FeatureRows, series: ArrayLike<number>, nSeries: number): FeatureRows {
+  const want = new Uint8Array(nSeries);
+  for (let k = 0; k < series.length; k++) want[series[k]!] = 1;
+  const idx: number[] = [];
+  for (let r = 0; r < all.series.length; r++) if (want[all.series[r]!]) idx.push(r);
+  return {
+    series: Int32Array.from(idx, (r) => all.series[r]!),
+    origin: Int32Array.from(idx, (r) => all.origin[r]!),
+    horizon: Int32Array.from(idx, (r) => all.horizon[r]!),
+  };
+}
