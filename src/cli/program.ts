@@ -5,7 +5,9 @@ import { register as registerDemo } from "./demo.ts";
 import { register as registerEtl } from "./etl.ts";
 import { register as registerImport } from "./import.ts";
 import { register as registerIngest } from "./ingest.ts";
+import { register as registerModels } from "./models.ts";
 import { register as registerQuality } from "./quality.ts";
+import { register as registerRuns } from "./runs.ts";
 import { register as registerSimulate } from "./simulate.ts";
 import { register as registerSplits } from "./splits.ts";
 
@@ -34,4 +36,6 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerQuality,
   registerSplits,
   registerBacktest,
+  registerRuns,
+  registerModels,
 ];

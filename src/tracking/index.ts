@@ -14,6 +14,13 @@ export {
   stageHistory,
 } from "./registry.ts";
 export {
+  getRun,
+  listRuns,
+  pairedSeriesScores,
+  type RunDetail,
+  type RunSummary,
+} from "./run-queries.ts";
+export {
   type ArtifactRecord,
   type FinishRunOptions,
   finishRun,
