@@ -20,12 +20,14 @@ export interface AnalysisBudget {
   complexityVariants?: number;
   /** Shares of the training rows for the data-size curve (default [0.25, 0.5, 1]). */
   dataShares?: number[];
-  /** Most training rows of the models fitted here (default 40 000, drawn at random, seeded). */
+  /** Most training rows of the models fitted here (default 10 000, drawn at random, seeded). */
   maxRows?: number;
-  /** Most boosting iterations of those models (default: the main model's, at most 200). */
+  /** Most boosting iterations of those models (default: the main model's, at most 100). */
   iterations?: number;
-  /** Quantile levels those models are fitted at (default 0.5 and 0.95: the median and the stock level). */
+  /** Quantile levels of the learning curves (default 0.5 and 0.95: the median and a stock level). */
   levels?: number[];
+  /** Quantile levels the complexity and data-size variants are fitted at (default 0.5 only: they are many). */
+  variantLevels?: number[];
   /** Rows per case CSV (default 50). */
   caseRows?: number;
 }
@@ -52,11 +54,12 @@ export interface AnalysisInput {
   progress?: Progress;
 }
 
-/** Train and validation pinball of one quantile model after `iteration` trees. */
+/** Pinball of one quantile model after `iteration` trees on its fit rows, the holdout and the test window. */
 export interface CurvePoint {
   iteration: number;
   train: number;
   valid: number;
+  test: number;
 }
 
 /** Learning curve of one quantile level. */
@@ -96,6 +99,8 @@ export interface ResidualSummary {
   median: number;
   /** Share of actuals above the quantile (under-forecasts); the level asks for 1 - level. */
   underShare: number;
+  /** Share of actuals strictly below the quantile; the level asks for at most tau (ties count for either side). */
+  belowShare: number;
   expectedUnderShare: number;
   /** Mean units short per row (actual above the quantile) and over (actual below). */
   unitsShort: number;
