@@ -3,6 +3,7 @@ import { SCHEMA_VERSION } from "../data/migrations.ts";
 import { register as registerBacktest } from "./backtest.ts";
 import { register as registerDemo } from "./demo.ts";
 import { register as registerEtl } from "./etl.ts";
+import { register as registerForecast } from "./forecast.ts";
 import { register as registerImport } from "./import.ts";
 import { register as registerIngest } from "./ingest.ts";
 import { register as registerModels } from "./models.ts";
@@ -38,4 +39,5 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerBacktest,
   registerRuns,
   registerModels,
+  registerForecast,
 ];

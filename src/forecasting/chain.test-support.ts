@@ -1,0 +1,57 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../config/load.ts";
+import { QUANTILES } from "../core/quantiles.ts";
+import { runEtl } from "../data/etl.ts";
+import { type DailyPanel, loadDailyPanel } from "../data/to-panel.ts";
+import { Warehouse } from "../data/warehouse.ts";
+import { demandPanel } from "../models/forecaster.ts";
+import { ProductionModel } from "../models/production-model.ts";
+import { loadSimulation } from "../simulate/load.ts";
+import { simulate } from "../simulate/simulate.ts";
+import { type ChainContext, loadChainContext } from "./chain-context.ts";
+
+/** Feature settings of the tests (the config defaults). */
+export const testSettings = loadConfig({ env: {} }).features;
+
+/**
+ * For tests: a small simulated two-DC chain in a fresh warehouse (open; the caller closes it) and a small
+ * production model (10 trees per level, with the Tweedie mean) trained on all of it.
+ */
+export async function testChain(): Promise<{
+  dir: string;
+  db: string;
+  wh: Warehouse;
+  model: ProductionModel;
+  ctx: ChainContext;
+  daily: DailyPanel;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), "mr-forecast-"));
+  await simulate(
+    { dcs: 2, stores: 4, products: 12, days: 240, seed: 9, format: "parquet" },
+    join(dir, "sim"),
+    {
+      threads: 1,
+    },
+  );
+  const db = join(dir, "w.duckdb");
+  const wh = await Warehouse.open(db);
+  await loadSimulation(wh, join(dir, "sim"));
+  await runEtl(wh, { full: true });
+  const ctx = await loadChainContext(wh);
+  const daily = await loadDailyPanel(wh);
+  const model = await ProductionModel.fit(
+    {
+      panel: demandPanel(daily),
+      trainStart: ctx.dataStart,
+      trainEnd: ctx.dataEnd,
+      horizon: 28,
+      levels: QUANTILES,
+      seed: 1,
+      features: { daily, calendar: ctx.calendar, settings: testSettings, weather: ctx.weather },
+    },
+    { params: { iterations: 10, maxLeaves: 7, minDataInLeaf: 20 }, threads: 1, tweedie: true },
+  );
+  return { dir, db, wh, model, ctx, daily };
+}
