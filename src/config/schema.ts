@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { featureTestsSchema } from "./feature-tests.ts";
 import { trainSchema } from "./train.ts";
 
 /**
@@ -113,6 +114,9 @@ export const configSchema = z
           .describe("Inner rolling folds inside each outer training set (tuning, feature selection)."),
       })
       .prefault({}),
+    featureTests: featureTestsSchema
+      .prefault({})
+      .describe("Feature tests before and after training (src/config/feature-tests.ts)."),
     train: trainSchema.prefault({}).describe("What `megaretail train` does (src/config/train.ts)."),
   })
   .strict();
