@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { testChain } from "../forecasting/chain.test-support.ts";
 import { promote, registerModel, startRun } from "../tracking/index.ts";
 import { runCliChild } from "./child.test-support.ts";
 import { EXIT } from "./exit-codes.ts";
+import { testChain } from "./forecast-chain.test-support.ts";
 
 test("megaretail forecast: serves the production model, resumes, refuses a changed file or a schema mismatch", async () => {
   const { dir, db, wh, model } = await testChain();

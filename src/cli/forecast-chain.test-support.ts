@@ -6,17 +6,17 @@ import { QUANTILES } from "../core/quantiles.ts";
 import { runEtl } from "../data/etl.ts";
 import { type DailyPanel, loadDailyPanel } from "../data/to-panel.ts";
 import { Warehouse } from "../data/warehouse.ts";
+import { type ChainContext, loadChainContext } from "../forecasting/chain-context.ts";
 import { demandPanel } from "../models/forecaster.ts";
 import { ProductionModel } from "../models/production-model.ts";
 import { loadSimulation } from "../simulate/load.ts";
 import { simulate } from "../simulate/simulate.ts";
-import { type ChainContext, loadChainContext } from "./chain-context.ts";
 
 /** Feature settings of the tests (the config defaults). */
 export const testSettings = loadConfig({ env: {} }).features;
 
 /**
- * For tests: a small simulated two-DC chain in a fresh warehouse (open; the caller closes it) and a small
+ * For tests (here in cli/ because only the apps may import the simulator): a small simulated two-DC chain in a fresh warehouse (open; the caller closes it) and a small
  * production model (10 trees per level, with the Tweedie mean) trained on all of it.
  */
 export async function testChain(): Promise<{

@@ -7,11 +7,11 @@ import { loadDailyPanel } from "../data/to-panel.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { buildFeatures } from "../features/build.ts";
 import { forecastRows } from "../features/rows.ts";
+import { activeSeries } from "../forecasting/active.ts";
+import { forecastJob } from "../forecasting/batch.ts";
+import { forecastPartitions } from "../forecasting/partitions.ts";
 import { conformPanel, dictionariesOf } from "../models/production-model-schema.ts";
-import { activeSeries } from "./active.ts";
-import { forecastJob } from "./batch.ts";
-import { testChain, testSettings } from "./chain.test-support.ts";
-import { forecastPartitions } from "./partitions.ts";
+import { testChain, testSettings } from "./forecast-chain.test-support.ts";
 
 const settings = testSettings;
 
