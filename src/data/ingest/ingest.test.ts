@@ -68,12 +68,12 @@ test("the acceptance case: four bad rows quarantined with four different reasons
 test("duplicate keys are found in files sorted by key (fast path) and in unsorted ones", async () => {
   const head = "date,store_id,product_id,units";
   const cases: { lines: string[]; dupLines: number[] }[] = [
-    // Sorted and distinct: the streaming order check proves there is no duplicate.
+    // Sorted and distinct: one bit per (store, product, day) proves there is no duplicate.
     {
       lines: ["2024-01-01,S1,P1,1", "2024-01-01,S1,P2,1", "2024-01-01,S2,P1,1", "2024-01-02,S1,P1,1"],
       dupLines: [],
     },
-    // Sorted with a repeated key: equal neighbours break the order, the hash sort finds it.
+    // Sorted with a repeated key: the bits do not prove it distinct, the hash sort finds it.
     {
       lines: ["2024-01-01,S1,P1,1", "2024-01-01,S1,P2,1", "2024-01-01,S1,P2,2", "2024-01-02,S1,P1,1"],
       dupLines: [4],
@@ -85,6 +85,12 @@ test("duplicate keys are found in files sorted by key (fast path) and in unsorte
     {
       lines: ["2024-01-02,S1,P1,1", "2024-01-01,S2,P2,1", "2024-01-01,S1,P1,1", "2024-01-02,S1,P1,5"],
       dupLines: [5],
+    },
+    // Dates more than MAX_KEY_SPAN_DAYS apart: no per-day bits, the order check and hash sort decide.
+    { lines: ["2024-01-02,S1,P1,1", "2018-01-01,S2,P2,1", "2024-01-02,S1,P2,1"], dupLines: [] },
+    {
+      lines: ["2024-01-02,S1,P1,1", "2018-01-01,S2,P2,1", "2024-01-02,S1,P1,1", "2018-01-01,S2,P2,3"],
+      dupLines: [4, 5],
     },
   ];
   for (const c of cases) {

@@ -27,7 +27,7 @@ const text = (c: ColumnSpec) => `coalesce(${ident(c.name)}::VARCHAR, 'NULL')`;
  * reason, column_name, message): each row gets the first failing check in the order of REASON_CODES.
  * Unknown ids are found on the distinct values first (one scan for all id columns), so the 10M-row
  * scan only tests membership in a (usually empty) set. Duplicate keys are searched among the rows that
- * passed everything else.
+ * passed everything else, unless that same scan proved all staged keys distinct.
  */
 export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErrors: boolean): Promise<void> {
   const checks: Check[] = [];
@@ -100,13 +100,14 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
   }
   const unknownTables: string[] = [];
   const refCols = spec.columns.filter((c) => c.ref);
-  // One scan of the staged rows for all id columns: their distinct combinations are few.
+  // One scan of the staged rows for all id columns (their distinct combinations are few), which for a
+  // dated key also tries to prove the keys distinct (see groupKeys).
   const refs = "_ing_refs";
-  if (refCols.length > 0) {
+  const dateSpan = await keyDateSpan(wh, spec);
+  let keysDistinct = false;
+  if (refCols.length > 0 || dateSpan) {
     await wh.run(`DROP TABLE IF EXISTS ${refs}`);
-    await wh.run(
-      `CREATE TEMP TABLE ${refs} AS SELECT DISTINCT ${refCols.map((c) => ident(c.name)).join(", ")} FROM ${T.stg}`,
-    );
+    keysDistinct = await groupKeys(wh, spec, refs, dateSpan);
     unknownTables.push(refs);
   }
   for (const c of refCols) {
@@ -148,5 +149,55 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
       )`);
   }
   for (const name of unknownTables) await wh.run(`DROP TABLE ${name}`);
-  await markDuplicates(wh, spec);
+  if (!keysDistinct) await markDuplicates(wh, spec);
+}
+
+/** Widest date span (days) of a file whose keys `groupKeys` checks with one bit per day and group. */
+const MAX_KEY_SPAN_DAYS = 1500;
+
+/**
+ * For a table keyed by a required `date` plus other columns: the staged rows' first date and span in
+ * days, when the span is small enough for one bit per day; otherwise (or without rows) undefined.
+ */
+async function keyDateSpan(
+  wh: Warehouse,
+  spec: TableSpec,
+): Promise<{ lo: string; days: number } | undefined> {
+  const dateCol = spec.columns.find((c) => c.name === "date");
+  if (!spec.key.includes("date") || dateCol?.type !== "DATE" || dateCol.nullable) return undefined;
+  const r = await wh.one<{ lo: string | null; days: number | null }>(
+    `SELECT min(date)::VARCHAR AS lo, (max(date) - min(date))::INTEGER AS days FROM ${T.stg}`,
+  );
+  if (r?.lo == null || r.days == null || r.days > MAX_KEY_SPAN_DAYS) return undefined;
+  return { lo: r.lo, days: r.days };
+}
+
+/**
+ * Writes to `into` the distinct combinations of the id columns and the key's other columns, in one
+ * parallel aggregate over the staged rows. With a date span, each group also sets one bit per day of
+ * its rows: when every group has as many bits as rows, no two staged rows share a key, valid or not, and
+ * the duplicate search is skipped (returns true). This replaces, for the usual dated file, a pass over
+ * the rows in file order that DuckDB runs partly on one thread.
+ */
+async function groupKeys(
+  wh: Warehouse,
+  spec: TableSpec,
+  into: string,
+  span: { lo: string; days: number } | undefined,
+): Promise<boolean> {
+  const names = new Set(spec.columns.filter((c) => c.ref).map((c) => c.name));
+  if (span) for (const k of spec.key) if (k !== "date") names.add(k);
+  const cols = [...names].map(ident);
+  const group = cols.length > 0 ? `GROUP BY ${cols.join(", ")}` : "";
+  if (!span) {
+    await wh.run(`CREATE TEMP TABLE ${into} AS SELECT ${cols.join(", ")} FROM ${T.stg} ${group}`);
+    return false;
+  }
+  // A NULL date is a refused row: it neither sets a bit nor counts.
+  const day = `(date - DATE '${span.lo}')::INTEGER`;
+  await wh.run(`CREATE TEMP TABLE ${into} AS
+    SELECT ${cols.map((c) => `${c}, `).join("")}
+      count(date) = coalesce(bit_count(bitstring_agg(${day}, 0, ${span.days})), 0) AS distinct_days
+    FROM ${T.stg} ${group}`);
+  return (await wh.scalar(`SELECT count(*) FROM ${into} WHERE NOT distinct_days`)) === 0;
 }
