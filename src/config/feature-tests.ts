@@ -39,12 +39,14 @@ export const featureTestsSchema = z
       .number()
       .positive()
       .default(10)
-      .describe("Robust z-score |x - median| / (1.4826 MAD) above which a value counts as an outlier."),
+      .describe(
+        "Robust z-score |x - median| / scale above which a value counts as an outlier (scale: 1.4826 MAD, at least (q99 - q01) / 4.65; non-negative features on log1p).",
+      ),
     maxOutlierShare: z
       .number()
       .min(0)
       .max(1)
-      .default(0.01)
+      .default(0.001)
       .describe(
         "A feature with more than this share of outliers (on the row sample) is reported (outliers).",
       ),

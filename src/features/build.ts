@@ -1,6 +1,7 @@
 import { dayOfYear, weekday, yearMonth } from "../core/days.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import { type CalendarFlags, indexCalendar, regionIndex } from "./calendar.ts";
+import { G, GroupClock } from "./feature-groups.ts";
 import { type FeatureSettings, featureNames } from "./names.ts";
 import { PrefixStats } from "./series-stats.ts";
 import { SortedWindow } from "./sorted-window.ts";
@@ -23,6 +24,8 @@ export interface FeatureMatrix {
   /** Price on the target day (for price-weighted metrics); NaN where unknown. */
   price: Float32Array;
   rows: FeatureRows;
+  /** Milliseconds spent per feature group (feature-groups.ts; per-row work timed on a sample and scaled up). */
+  timings?: Record<string, number>;
 }
 
 /** Build options. `unsafeLagShift` moves lags into the future: only the leakage test uses it, to prove it bites. */
@@ -53,7 +56,13 @@ export function buildFeatures(
   const price = new Float32Array(n);
   const lat = settings.latencyDays;
   const shift = options.unsafeLagShift ?? 0;
+  // Timing hooks for the feature tests' time budget; they never change a value.
+  const clock = new GroupClock(1);
+  const perOrigin = new GroupClock(16);
+  const perRow = new GroupClock(64);
+  clock.always();
   const group = groupVolumes(panel, rows, lat);
+  clock.lap(G.group_volume);
   const windows = settings.orderWindows.map((w) => new SortedWindow(w));
   const regionOf = panel.region.map((r) => regionIndex(calendar, r));
   const weather = options.weather ?? null;
@@ -74,10 +83,15 @@ export function buildFeatures(
     const regular = panel.regularPrice.subarray(base, base + len);
     const promo = panel.onPromo.subarray(base, base + len);
     const discount = panel.promoDiscount.subarray(base, base + len);
+    clock.always();
     const stats = new PrefixStats(demand);
+    clock.lap(G.rolling_stats);
     const priceStats = new PrefixStats(pr);
+    clock.lap(G.price_promo);
     const elastic = new ElasticityStats(demand, pr);
+    clock.lap(G.elasticity);
     const lastSale = lastSaleIndex(units);
+    clock.lap(G.history);
     const reg = regionOf[i]!;
     const wreg = weatherRegionOf[i]!;
     for (const sw of windows) sw.clear();
@@ -95,17 +109,20 @@ export function buildFeatures(
 
       if (o !== asofOrigin) {
         asofOrigin = o;
+        perOrigin.sample();
         let f = 0;
         for (const k of settings.lags) {
           const t = c - k + 1 + shift;
           asof[f++] = shift ? (t >= 0 && t < len ? demand[t]! : Number.NaN) : upTo(demand, t, c);
         }
+        perOrigin.lap(G.lags);
         for (const w of settings.meanWindows) {
           asof[f++] = stats.mean(c - w + 1, c);
           asof[f++] = stats.std(c - w + 1, c);
           asof[f++] = stats.zeroShare(c - w + 1, c);
         }
         asof[f++] = c >= 0 ? stats.n(c - 27, c) / 28 : Number.NaN;
+        perOrigin.lap(G.rolling_stats);
         // Slide the sorted windows from the previous cutoff to this one (or rebuild after a jump).
         for (let j = 0; j < windows.length; j++) {
           const w = settings.orderWindows[j]!;
@@ -123,24 +140,30 @@ export function buildFeatures(
           for (const p of settings.quantiles) asof[f++] = sw.quantile(p);
         }
         prevCut = c;
+        perOrigin.lap(G.rolling_order);
         const ls = c >= 0 ? lastSale[Math.min(c, len - 1)]! : -1;
         asof[f++] = ls >= 0 ? c - ls : Number.NaN;
         asof[f++] = c >= 0 ? c + 1 : Number.NaN;
+        perOrigin.lap(G.history);
         const g = group.at(i, o);
         const own = stats.total(c - 90, c);
         asof[f++] = g.store;
         asof[f++] = g.l1 > 0 ? own / g.l1 : Number.NaN;
         asof[f++] = g.l2 > 0 ? own / g.l2 : Number.NaN;
         asof[f++] = g.l3 > 0 ? own / g.l3 : Number.NaN;
+        perOrigin.lap(G.group_volume);
         asof[f++] = elastic.slope(c - 363, c);
+        perOrigin.lap(G.elasticity);
       }
       for (let f = 0; f < asofCount; f++) columns[f]![r] = asof[f]!;
 
+      perRow.sample();
       let f = asofCount;
       columns[f++]![r] = h;
       for (const k of settings.sameWeekdayWeeks) columns[f++]![r] = sameWeekdayMean(demand, d, c, k);
       columns[f++]![r] = upTo(demand, d - 364, c);
       columns[f++]![r] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
+      perRow.lap(G.target_history);
       // Calendar of the target day (outside the loaded calendar: computed directly, flags unknown).
       const day = o + h;
       const cal = day - calendar.start;
@@ -155,6 +178,7 @@ export function buildFeatures(
       columns[f++]![r] = regOk ? calIndex.daysSince[reg]![cal]! : Number.NaN;
       columns[f++]![r] = regOk ? calendar.snap[reg]![cal]! : Number.NaN;
       columns[f++]![r] = regOk ? calendar.payday[reg]![cal]! : Number.NaN;
+      perRow.lap(G.calendar);
       // Prices and promos: planned, so the target day's values are known at the origin.
       const p = upTo(pr, d, plannedEnd);
       const reg0 = upTo(regular, d, plannedEnd);
@@ -168,18 +192,22 @@ export function buildFeatures(
       columns[f++]![r] = upTo(discount, d, plannedEnd);
       columns[f++]![r] = promoRun(promo, d, plannedEnd);
       columns[f++]![r] = promoUntil(promo, d, plannedEnd);
+      perRow.lap(G.price_promo);
       // Weather: the forecast for the target day issued at the cutoff, and the weather observed at the cutoff.
       const wf = weather ? weatherAt(weather, wreg, c + s0, d - c) : -1;
       const wo = weather ? weatherAt(weather, wreg, c + s0, 0) : -1;
       columns[f++]![r] = wf >= 0 ? weather!.temperature[wf]! : Number.NaN;
       columns[f++]![r] = wf >= 0 ? weather!.precipitation[wf]! : Number.NaN;
       columns[f++]![r] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
+      perRow.lap(G.weather);
       if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
       for (const cat of panel.categoricals) columns[f++]![r] = cat.codes[i]! < 0 ? Number.NaN : cat.codes[i]!;
       for (const num of panel.numerics) columns[f++]![r] = num.values[i]!;
+      perRow.lap(G.statics);
     }
   }
-  return { names, categorical, columns, target, price, rows };
+  const timings = GroupClock.total(clock, perOrigin, perRow);
+  return { names, categorical, columns, target, price, rows, timings };
 }
 
 /** arr[t] when 0 <= t <= last (the latest day the row may see) and t is inside the series; else NaN. */
