@@ -20,6 +20,14 @@ const TABLE: WriterTable = {
     { name: "x", type: "DOUBLE", nullable: true },
     { name: "flag", type: "BOOLEAN", nullable: false },
     { name: "note", type: "VARCHAR", nullable: true },
+    { name: "since", type: "DATE", nullable: true },
+    { name: "seen", type: "TIMESTAMP", nullable: true },
+    {
+      name: "product_id",
+      type: "VARCHAR",
+      nullable: true,
+      idPattern: { prefix: "P", width: 6, offset: 1, count: 50 },
+    },
   ],
 };
 
@@ -39,6 +47,9 @@ for (const format of ["parquet", "csv"] as const) {
       w.num(5, i % 3 === 0 ? Number.NaN : i / 4);
       w.num(6, i % 2);
       w.text(7, i % 4 === 0 ? null : `row ${i}`);
+      w.num(8, i % 6 === 0 ? NULL_INT : 18000 + i);
+      w.num(9, i % 10 === 0 ? Number.NaN : -86400 + i * 60);
+      w.num(10, i % 9 === 0 ? NULL_INT : i % 50);
       w.end();
     }
     const written = await w.finish();
@@ -59,11 +70,21 @@ for (const format of ["parquet", "csv"] as const) {
       assert.equal(r.x, 1234 / 4);
       assert.equal(r.flag, false);
       assert.equal(r.note, "row 1234");
-      assert.ok(String(r.ts).startsWith("2022-01-08"));
+      assert.match(String(r.ts), /^2022-01-08[ T]00:20:34\.5/);
+      assert.equal(r.since, "2022-08-30");
+      // Before 1970 too (negative epoch seconds): a day before the epoch plus 1234 minutes.
+      assert.equal(new Date(String(r.seen)).toISOString(), "1969-12-31T20:34:00.000Z");
+      assert.equal(r.product_id, "P000035");
       const nulls = rows[0]!;
-      assert.equal(nulls.n, null);
-      assert.equal(nulls.x, null);
-      assert.equal(nulls.note, null);
+      for (const c of ["n", "x", "note", "since", "seen", "product_id"]) assert.equal(nulls[c], null, c);
+      // Nulls of every kind land on exactly their rows (validity bits across vector boundaries).
+      const nullRows = (c: string) => rows.flatMap((x, i) => (x[c] === null ? [i] : []));
+      const every = (k: number) => Array.from({ length: Math.ceil(N / k) }, (_, j) => j * k);
+      assert.deepEqual(nullRows("n"), every(5));
+      assert.deepEqual(nullRows("x"), every(3));
+      assert.deepEqual(nullRows("since"), every(6));
+      assert.deepEqual(nullRows("seen"), every(10));
+      assert.deepEqual(nullRows("product_id"), every(9));
       // Order is preserved across parts.
       assert.deepEqual(
         rows.slice(4094, 4099).map((x) => String(x.check_id)),
