@@ -6,7 +6,8 @@ import type { CaseTrait } from "./types.ts";
 
 /**
  * Traits of the rows `chosen` (positions into the label arrays) against all rows: per dimension, the values
- * with the highest lift (share among cases / share in the population), at most `perDimension` each.
+ * with the highest lift (share among cases / share in the population) above 1, held by at least two rows, at most
+ * `perDimension` each.
  */
 export function caseTraits(
   labels: Record<string, string[]>,
@@ -28,8 +29,10 @@ export function caseTraits(
       const populationShare = population.get(value)! / values.length;
       return { dimension, value, count, share, populationShare, lift: share / populationShare };
     });
-    rows.sort((a, b) => b.lift - a.lift || b.count - a.count || a.value.localeCompare(b.value));
-    out.push(...rows.slice(0, perDimension));
+    // Over-represented only, and by more than one row: a single row says nothing in common.
+    const over = rows.filter((t) => t.lift > 1 && t.count >= 2);
+    over.sort((a, b) => b.lift - a.lift || b.count - a.count || a.value.localeCompare(b.value));
+    out.push(...over.slice(0, perDimension));
   }
   return out;
 }
