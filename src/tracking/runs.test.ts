@@ -117,7 +117,14 @@ test("bad artifacts or scores are refused before anything is written; a failed r
     /must align/,
   );
   // A failure inside the transaction (here: a level DuckDB cannot store) rolls back the status update too.
-  const broken = { model: "m", metric: "y", level: "not a number" as unknown as number, value: 1, lo: 0, hi: 2 };
+  const broken = {
+    model: "m",
+    metric: "y",
+    level: "not a number" as unknown as number,
+    value: 1,
+    lo: 0,
+    hi: 2,
+  };
   await assert.rejects(
     finishRun(wh, run, { status: "succeeded", metrics: [...metrics, broken], timings: {}, artifacts: [] }),
   );
@@ -181,4 +188,31 @@ test("codeVersion names this checkout's commit when git is there, and never thro
     assert.match(v.commit, /^[0-9a-f]{40}$/);
     assert.equal(typeof v.dirty, "boolean");
   } else assert.equal(v.dirty, null);
+});
+
+test("per-series scores keep each value with its own (store, product), NaN as NULL", async () => {
+  const { wh, runsDir } = await setup();
+  const run = await startRun(wh, { kind: "train", runsDir, config: {}, seed: 2, featureVersion: "f" });
+  // Stores and products repeat in different patterns, so a mix-up of either dictionary shows.
+  const storeId = Array.from({ length: 30 }, (_, i) => `st'${(i * 7) % 3}`);
+  const productId = Array.from({ length: 30 }, (_, i) => `pr${29 - i}`);
+  const value = Float64Array.from({ length: 30 }, (_, i) => (i === 4 ? Number.NaN : i));
+  await finishRun(wh, run, {
+    status: "succeeded",
+    metrics: [],
+    timings: {},
+    artifacts: [],
+    seriesScores: [{ model: "m", metric: "x", storeId, productId, value }],
+  });
+  const rows = await wh.all<{ store_id: string; product_id: string; value: number | null }>(
+    "SELECT store_id, product_id, value FROM run_series_scores",
+  );
+  assert.equal(rows.length, 30);
+  for (const r of rows) {
+    const i = 29 - Number(r.product_id.slice(2));
+    assert.equal(r.store_id, storeId[i]);
+    assert.equal(r.value, i === 4 ? null : i);
+  }
+  assert.equal(await wh.scalar("SELECT count(*) FROM duckdb_tables() WHERE temporary"), 0, "staging dropped");
+  wh.close();
 });

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { ConflictError, InputError, NotFoundError } from "../core/errors.ts";
 import { canonicalJson, dataFingerprint } from "../data/fingerprint.ts";
-import { stageSeriesKeys } from "../data/series-keys.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { codeVersion } from "./code-version.ts";
+import { dropScoreStaging, storeSeriesScores } from "./store-scores.ts";
 import { sqlTimestamp } from "./time.ts";
 
 /** A started run: its id and its directory (`<runsDir>/<runId>/`), where its artifacts go. */
@@ -133,18 +133,26 @@ export async function finishRun(wh: Warehouse, run: RunHandle, r: FinishRunOptio
   const artifacts = r.artifacts.map((a) => artifactRecord(run.dir, a, r.status));
   for (const s of r.seriesScores ?? []) checkSeriesScore(s);
   const now = (r.now ?? (() => new Date()))();
+  try {
+    await record(wh, run, r, artifacts, sqlTimestamp(now));
+  } finally {
+    await dropScoreStaging(wh);
+  }
+}
+
+/** The writes of `finishRun`, in one transaction. */
+async function record(
+  wh: Warehouse,
+  run: RunHandle,
+  r: FinishRunOptions,
+  artifacts: ArtifactRecord[],
+  at: string,
+) {
   await wh.transaction(async () => {
     await wh.run(
       `UPDATE runs SET status = $2, finished_at = CAST($3 AS TIMESTAMP), timings = $4, artifacts = $5, error = $6
        WHERE run_id = $1`,
-      [
-        run.runId,
-        r.status,
-        sqlTimestamp(now),
-        JSON.stringify(r.timings),
-        JSON.stringify(artifacts),
-        r.error ?? null,
-      ],
+      [run.runId, r.status, at, JSON.stringify(r.timings), JSON.stringify(artifacts), r.error ?? null],
     );
     await wh.run("DELETE FROM run_metrics WHERE run_id = $1", [run.runId]);
     for (const m of r.metrics) {
@@ -159,22 +167,8 @@ export async function finishRun(wh: Warehouse, run: RunHandle, r: FinishRunOptio
       ]);
     }
     await wh.run("DELETE FROM run_series_scores WHERE run_id = $1", [run.runId]);
-    for (const s of r.seriesScores ?? []) {
-      await stageSeriesKeys(wh, "run_score_keys", s.storeId, s.productId);
-      await wh.stageNumbers("run_score_values", {
-        sid: { type: "INTEGER", values: Int32Array.from(s.value, (_, i) => i) },
-        value: { type: "DOUBLE", values: s.value },
-      });
-      await wh.run(
-        `INSERT INTO run_series_scores
-         SELECT $1, $2, $3, k.store_id, k.product_id, v.value
-         FROM temp.run_score_values v JOIN temp.run_score_keys k USING (sid)`,
-        [run.runId, s.model, s.metric],
-      );
-    }
+    for (const s of r.seriesScores ?? []) await storeSeriesScores(wh, run.runId, s);
   });
-  await wh.run("DROP TABLE IF EXISTS temp.run_score_keys");
-  await wh.run("DROP TABLE IF EXISTS temp.run_score_values");
 }
 
 function artifactRecord(dir: string, file: string, status: string): ArtifactRecord {
