@@ -6,7 +6,7 @@
  *   npm run bench:gbdt -- --data $PEERS_WORK/data [--runs q50,q95,tweedie] [--threads 2,1]
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Dataset } from "../src/gbdt/dataset.ts";
 import { closePools } from "../src/gbdt/pool.ts";
@@ -23,9 +23,42 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
+/**
+ * A float32 file read straight into shared memory: the parallel predict then reads the caller's matrix in place, as
+ * XGBoost's inplace_predict reads the numpy array (a non-shared matrix would be copied first).
+ */
 function load(dir: string, name: string): Float32Array {
-  const buf = readFileSync(join(dir, `${name}.f32`));
-  return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const path = join(dir, `${name}.f32`);
+  const bytes = statSync(path).size;
+  const out = new Float32Array(new SharedArrayBuffer(bytes));
+  const fd = openSync(path, "r");
+  try {
+    const view = new Uint8Array(out.buffer);
+    for (let off = 0; off < bytes; ) {
+      const got = readSync(fd, view, off, Math.min(bytes - off, 1 << 30), off);
+      if (got === 0) throw new Error(`${path}: file ended at byte ${off} of ${bytes}`);
+      off += got;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+/**
+ * CPU seconds of the main thread alone (Linux /proc), null elsewhere. With 2 threads the main thread runs every
+ * serial part plus its share of the parallel ones, so on a loaded machine it approximates the quiet-machine wall
+ * time better than the wall time does.
+ */
+function mainThreadCpuS(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat (1-based), i.e. 11 and 12 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 function pinball(y: Float32Array, p: Float64Array, q: number): number {
@@ -57,6 +90,7 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
   if (cfg === undefined) throw new Error(`unknown run ${run}; use ${Object.keys(RUNS).join(",")}`);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  const m0 = mainThreadCpuS();
   const ds = Dataset.fromMatrix({ data: Xtr, nRows: meta.n_train, nCols: F }, { label: ytr, maxBins: 255 });
   const binS = (performance.now() - t0) / 1000;
   const booster = await train(ds, {
@@ -72,12 +106,14 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
   const cpu = process.cpuUsage(c0);
   // Process CPU time (all threads, workers included), comparable to the peers' train_cpu_s.
   const trainCpuS = (cpu.user + cpu.system) / 1e6;
+  const m1 = mainThreadCpuS();
   const t1 = performance.now();
   const ptr =
     threads > 1
       ? await booster.predictParallel({ data: Xtr, nRows: meta.n_train, nCols: F }, { threads })
       : booster.predict({ data: Xtr, nRows: meta.n_train, nCols: F });
   const predictS = (performance.now() - t1) / 1000;
+  const m2 = mainThreadCpuS();
   const pte = booster.predict({ data: Xte, nRows: meta.n_test, nCols: F });
   let le = 0;
   let lt = 0;
@@ -100,6 +136,8 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
     n_test: n,
     train_s: trainS,
     train_cpu_s: trainCpuS,
+    train_main_thread_cpu_s: m0 !== null && m1 !== null ? m1 - m0 : null,
+    predict_main_thread_cpu_s: m1 !== null && m2 !== null ? m2 - m1 : null,
     bin_s: binS,
     predict_1M_s: predictS,
     n_trees: booster.numTrees,

@@ -65,7 +65,8 @@ export class Dataset {
     if (this.columnMajor === null) {
       const n = this.nRows;
       const F = this.nFeatures;
-      const out = new Uint8Array(Math.max(n * F, 1));
+      // Shared: workers partition leaves from it.
+      const out = new Uint8Array(new SharedArrayBuffer(Math.max(n * F, 1)));
       const bins = this.bins;
       for (let i = 0; i < n; i++) {
         const o = i * F;

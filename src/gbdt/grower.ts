@@ -7,7 +7,7 @@
 import type { BinMapper } from "./binning.ts";
 import { BIN_STRIDE, subtractHist } from "./histogram.ts";
 import { buildHist, JOB_HIST, JOB_HIST_COMPACT, type TrainState } from "./jobs.ts";
-import { compactLeaf, partition, partitionCompact } from "./partition.ts";
+import { compactLeaf, partitionLeaf } from "./partition.ts";
 import type { WorkerPool } from "./pool.ts";
 import { findBestSplit, type LeafStats, leafValue, type SplitInfo, type SplitParams } from "./split.ts";
 import { TreeBuilder } from "./tree.ts";
@@ -126,7 +126,7 @@ export function growTree(
     if (bi < 0) break;
     const parent = leaves[bi];
     const sp = parent.split!;
-    const mid = parent.compact ? partitionCompact(ctx, parent, sp) : partition(ctx, parent, sp);
+    const mid = partitionLeaf(ctx, parent, sp);
     const [lo, hi] = childBounds(parent, sp, ctx.monotone, p.lambdaL2);
     const mk = (start: number, end: number, g: number, h: number, lower: number, upper: number): Leaf => ({
       node: builder.addLeaf(p.learningRate * leafValue(g, h, p.lambdaL2, lower, upper), end - start),

@@ -5,6 +5,13 @@
  * depend on the thread count.
  */
 import { decodePacked, featureRange, histKernel, PACK } from "./histogram.ts";
+import {
+  addLeafValues,
+  gatherResiduals,
+  partitionBlock,
+  partitionMerge,
+  renewLeafValues,
+} from "./leaf-jobs.ts";
 import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
 import { type EnsembleArrays, predictRows } from "./predict.ts";
 
@@ -18,6 +25,16 @@ export const JOB_HIST = 3;
 export const JOB_HIST_COMPACT = 5;
 /** Raw predictions of every row of a prediction state. */
 export const JOB_PREDICT = 4;
+/** Partition pass 1 (leaf-jobs.ts) of positions a0..a1, compacted leaf when a2 = 1. */
+export const JOB_PART_BLOCK = 6;
+/** Partition pass 2 of positions a0..a1, compacted leaf when a2 = 1. */
+export const JOB_PART_MERGE = 7;
+/** Quantile residuals of positions 0..a0. */
+export const JOB_RESIDUALS = 8;
+/** Renewed values of a0 leaves (of a1 positions) into the leaf table. */
+export const JOB_RENEW = 10;
+/** Adds the values of a0 leaves to the scores of their rows (a1 positions). */
+export const JOB_SCORE = 11;
 /** Stop the worker. */
 export const JOB_EXIT = 9;
 
@@ -42,6 +59,19 @@ export interface TrainState {
   /** Bins and row data of compacted leaves, by position in idx (row k's bins at k * nFeatures). */
   cbins: Uint8Array;
   crow: Float32Array | Float64Array;
+  /** The bins column-major (Dataset.binsByFeature), for partitioning. */
+  binsByFeature: Uint8Array;
+  /** Partition scratch: row ids (nRows), and bins and row data of up to the compaction size of rows. */
+  scratch: Uint32Array;
+  scratchBins: Uint8Array;
+  scratchRow: Float32Array | Float64Array;
+  /** The split being applied and per-thread counts (leaf-jobs.ts, CTL_*). */
+  ctl: Int32Array;
+  /** start, end, value per leaf of the current tree (leaf-jobs.ts, LEAF_FIELDS). */
+  leafTab: Float64Array;
+  /** Quantile residuals (and their weights) by position in idx. */
+  residuals: Float64Array;
+  rweights: Float64Array | null;
   /** Histogram slots, nFeatures * BIN_STRIDE doubles each. */
   hist: Float64Array;
   lossName: string;
@@ -79,6 +109,17 @@ export function runJob(
   } else if ((type === JOB_HIST || type === JOB_HIST_COMPACT) && s.kind === "train") {
     const [f0, f1] = featureRange(s.nFeatures, t, T);
     if (f1 > f0) buildHist(s, a0, a1, a2, f0, f1, type === JOB_HIST_COMPACT);
+  } else if ((type === JOB_PART_BLOCK || type === JOB_PART_MERGE) && s.kind === "train") {
+    if (type === JOB_PART_BLOCK) partitionBlock(s, a0, a1, a2 === 1, t, T);
+    else partitionMerge(s, a0, a1, a2 === 1, t, T);
+  } else if (type === JOB_RESIDUALS && s.kind === "train") {
+    const [k0, k1] = chunk(a0, t, T);
+    gatherResiduals(s, k0, k1);
+  } else if (type === JOB_RENEW && s.kind === "train") {
+    renewLeafValues(s, a0, a1, lossOf(s).renewQuantile ?? 0.5, t, T);
+  } else if (type === JOB_SCORE && s.kind === "train") {
+    const [k0, k1] = chunk(a1, t, T);
+    addLeafValues(s, a0, k0, k1);
   } else if (type === JOB_PREDICT && s.kind === "predict") {
     const [r0, r1] = chunk(s.nRows, t, T);
     predictRows(s.model, s.x, s.nCols, r0, r1, s.out);
@@ -87,11 +128,7 @@ export function runJob(
 
 /** Gradients and hessians (weighted) of rows [r0, r1). */
 export function gradients(s: TrainState, r0: number, r1: number): void {
-  let loss = losses.get(s);
-  if (loss === undefined) {
-    loss = getLoss(s.lossName, s.lossParams);
-    losses.set(s, loss);
-  }
+  const loss = lossOf(s);
   const g = s.g.subarray(r0, r1);
   const h = s.h.subarray(r0, r1);
   loss.gradHess(s.y.subarray(r0, r1), s.raw.subarray(r0, r1), g, h);
@@ -110,6 +147,16 @@ export function gradients(s: TrainState, r0: number, r1: number): void {
       rd[2 * i + 1] = s.h[i];
     }
   }
+}
+
+/** The session's loss object (built once per thread). */
+function lossOf(s: TrainState): Loss {
+  let loss = losses.get(s);
+  if (loss === undefined) {
+    loss = getLoss(s.lossName, s.lossParams);
+    losses.set(s, loss);
+  }
+  return loss;
 }
 
 /** Histogram of features [f0, f1) over idx[start..end) into slot `slot`. */

@@ -3,7 +3,46 @@
  * ascending order, memory access stays forward), and compaction of small leaves.
  */
 import type { GrowContext, Leaf } from "./grower.ts";
+import { JOB_PART_BLOCK, JOB_PART_MERGE } from "./jobs.ts";
+import {
+  CTL_BIN,
+  CTL_CAT,
+  CTL_COUNTS,
+  CTL_DEFAULT_LEFT,
+  CTL_FEATURE,
+  CTL_IS_CAT,
+  CTL_MISSING,
+} from "./leaf-jobs.ts";
 import type { SplitInfo } from "./split.ts";
+
+/** Leaves with fewer rows are partitioned on the calling thread (waking the workers costs more). */
+const PARALLEL_MIN_ROWS = 1 << 14;
+
+/**
+ * Splits the parent's rows between its children (stably, in place) and returns the first position of the right
+ * child: over the worker pool for large leaves (count, then scatter, by blocks of the leaf's range; a stable
+ * partition has one result whatever the blocks), on the calling thread otherwise.
+ */
+export function partitionLeaf(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {
+  const pool = ctx.pool;
+  const { start, end } = parent;
+  if (pool === null || end - start < PARALLEL_MIN_ROWS) {
+    return parent.compact ? partitionCompact(ctx, parent, sp) : partition(ctx, parent, sp);
+  }
+  const ctl = ctx.state.ctl;
+  ctl[CTL_FEATURE] = sp.feature;
+  ctl[CTL_BIN] = sp.bin;
+  ctl[CTL_DEFAULT_LEFT] = sp.defaultLeft ? 1 : 0;
+  ctl[CTL_MISSING] = ctx.mappers[sp.feature].nBins;
+  ctl[CTL_IS_CAT] = sp.catBits !== null ? 1 : 0;
+  if (sp.catBits !== null) for (let j = 0; j < 8; j++) ctl[CTL_CAT + j] = sp.catBits[j];
+  const compact = parent.compact ? 1 : 0;
+  pool.run(JOB_PART_BLOCK, start, end, compact);
+  pool.run(JOB_PART_MERGE, start, end, compact);
+  let left = 0;
+  for (let t = 0; t < pool.threads; t++) left += ctl[CTL_COUNTS + t];
+  return start + left;
+}
 
 /** Stable in-place partition of the parent's rows; returns the first index of the right child. */
 export function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {

@@ -181,6 +181,25 @@ test("1 and 2 threads give identical models and predictions (with bagging and fe
   assert.ok(serialize(c) !== serialize(d), "another seed, another model");
 });
 
+test("1 and 2 threads identical on leaves large enough for parallel partition, renewal and score updates", async () => {
+  // 120k rows: the root and compacted leaves (<= 15% = 18k rows) pass the 16k-row threshold of the parallel paths.
+  const { cols, y } = data(120_000, 12);
+  const rng = new Rng(13);
+  const weight = Float64Array.from(y, () => 0.5 + rng.next());
+  const plain = Dataset.fromColumns(cols, { label: y, categorical: [2] });
+  const weighted = Dataset.fromColumns(cols, { label: y, weight, categorical: [2] });
+  const base = { iterations: 6, maxLeaves: 31, minDataInLeaf: 50 };
+  for (const [d, o] of [
+    [plain, { ...base, loss: "quantile", alpha: 0.7 }],
+    [weighted, { ...base, loss: "quantile", alpha: 0.3, bagFraction: 0.8 }],
+    [plain, { ...base, loss: "squared" }],
+  ] as const) {
+    const a = await train(d, { ...o, threads: 1 });
+    const b = await train(d, { ...o, threads: 2 });
+    assert.ok(serialize(a) === serialize(b), `same model file (${o.loss})`);
+  }
+});
+
 test("serialization round trip gives byte-identical predictions", async () => {
   const { cols, y } = data(2000, 10);
   const ds = Dataset.fromColumns(cols, { label: y, categorical: [2] });

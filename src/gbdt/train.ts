@@ -8,14 +8,17 @@ import { Booster } from "./booster.ts";
 import type { Dataset } from "./dataset.ts";
 import { type GrowContext, type GrownLeaf, growTree } from "./grower.ts";
 import { BIN_STRIDE, PACK_MAX_ROWS } from "./histogram.ts";
-import { gradients, JOB_GRAD, type TrainState } from "./jobs.ts";
+import { gradients, JOB_GRAD, JOB_RENEW, JOB_RESIDUALS, JOB_SCORE, type TrainState } from "./jobs.ts";
+import { addLeafValues, CTL_WORDS, gatherResiduals, LEAF_FIELDS, renewLeafValues } from "./leaf-jobs.ts";
 import { getLoss, type Loss } from "./losses/index.ts";
-import { percentile, weightedPercentile } from "./losses/percentile.ts";
 import { defaultMetric } from "./metrics.ts";
 import { enforceMonotone } from "./monotone.ts";
 import { type ResolvedParams, resolveParams, type TrainParams } from "./params.ts";
 import { getPool, type WorkerPool } from "./pool.ts";
 import { addTreeBinned, type Tree, type TreeBuilder } from "./tree.ts";
+
+/** Below this many rows, score updates and leaf renewal run on the calling thread. */
+const PARALLEL_MIN_ROWS = 1 << 14;
 
 /** Leaves with at most this fraction of the rows are compacted. */
 const COMPACT_FRACTION = 0.15;
@@ -71,6 +74,16 @@ function boost(
       ? new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, n)
       : new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, 2 * n),
     hist: new Float64Array(new SharedArrayBuffer(p.maxLeaves * F * BIN_STRIDE * 8)),
+    binsByFeature: ds.binsByFeature(),
+    scratch: new Uint32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
+    scratchBins: new Uint8Array(new SharedArrayBuffer(Math.max(compactRows * F, 4))),
+    scratchRow: packed
+      ? new Float64Array(new SharedArrayBuffer(Math.max(compactRows, 1) * 8), 0, compactRows)
+      : new Float32Array(new SharedArrayBuffer(Math.max(compactRows, 1) * 8), 0, 2 * compactRows),
+    ctl: new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4)),
+    leafTab: new Float64Array(new SharedArrayBuffer(p.maxLeaves * LEAF_FIELDS * 8)),
+    residuals: loss.renewQuantile !== null ? sharedF64(n) : new Float64Array(0),
+    rweights: loss.renewQuantile !== null && ds.weight !== null ? sharedF64(n) : null,
     lossName: loss.name,
     lossParams: loss.params,
   };
@@ -80,11 +93,11 @@ function boost(
     mappers: ds.mappers,
     monotone: p.monotone,
     pool,
-    scratch: new Uint32Array(n),
-    binsByFeature: ds.binsByFeature(),
+    scratch: state.scratch,
+    binsByFeature: state.binsByFeature,
     compactRows,
-    scratchBins: new Uint8Array(Math.max(compactRows * F, 4)),
-    scratchRow: packed ? new Float64Array(compactRows) : new Float32Array(2 * compactRows),
+    scratchBins: state.scratchBins,
+    scratchRow: state.scratchRow,
   };
   const missingBins = Int32Array.from(ds.mappers, (m) => m.nBins);
   const base = n > 0 ? loss.init(y, ds.weight) : 0;
@@ -100,8 +113,6 @@ function boost(
   const trees: Tree[] = [];
   let bag: Uint32Array | null = null;
   let oob: Uint32Array | null = null;
-  const residuals = new Float64Array(n);
-  const rweights = ds.weight ? new Float64Array(n) : null;
   for (let it = 0; it < p.iterations; it++) {
     if (pool !== null) pool.run(JOB_GRAD, 0, 0, 0);
     else gradients(state, 0, n);
@@ -114,14 +125,18 @@ function boost(
     const allowed = p.featureFraction < 1 ? drawFeatures(F, p.featureFraction, rng) : null;
 
     const { builder, leaves } = growTree(ctx, nBag, allowed, p);
-    if (loss.renewQuantile !== null)
-      renewLeaves(builder, leaves, state, loss.renewQuantile, p.learningRate, residuals, rweights);
+    leaves.forEach((l, j) => {
+      state.leafTab[LEAF_FIELDS * j] = l.start;
+      state.leafTab[LEAF_FIELDS * j + 1] = l.end;
+    });
+    if (loss.renewQuantile !== null) renewLeaves(builder, leaves, state, nBag, p.learningRate, pool);
     const tree = builder.build();
     if (p.monotone !== null && loss.renewQuantile !== null) enforceMonotone(tree, p.monotone);
-    for (const l of leaves) {
-      const v = tree.value[l.node];
-      for (let k = l.start; k < l.end; k++) state.raw[state.idx[k]] += v;
-    }
+    leaves.forEach((l, j) => {
+      state.leafTab[LEAF_FIELDS * j + 2] = tree.value[l.node];
+    });
+    if (pool !== null && nBag >= PARALLEL_MIN_ROWS) pool.run(JOB_SCORE, leaves.length, nBag, 0);
+    else addLeafValues(state, leaves.length, 0, nBag);
     if (oob !== null && oob.length > 0)
       addTreeBinned(tree, ds.bins, F, missingBins, oob, oob.length, state.raw);
     trees.push(tree);
@@ -175,29 +190,27 @@ function finishPrediction(loss: Loss, raw: number, floor: boolean): number {
 
 /**
  * Quantile losses: each leaf's value becomes the alpha-quantile of its rows' residuals y - raw (times the
- * learning rate), as LightGBM's RenewTreeOutput; the gradient step only chose the splits.
+ * learning rate), as LightGBM's RenewTreeOutput; the gradient step only chose the splits. Residuals are gathered by
+ * position chunks and each leaf's quantile is selected by one thread (leaf-jobs.ts).
  */
 function renewLeaves(
   builder: TreeBuilder,
   leaves: GrownLeaf[],
   s: TrainState,
-  alpha: number,
+  nPos: number,
   lr: number,
-  residuals: Float64Array,
-  rweights: Float64Array | null,
+  pool: WorkerPool | null,
 ): void {
-  const { idx, y, raw, w } = s;
-  for (const l of leaves) {
-    const m = l.end - l.start;
-    for (let k = 0; k < m; k++) {
-      const i = idx[l.start + k];
-      residuals[k] = y[i] - raw[i];
-      if (rweights !== null && w !== null) rweights[k] = w[i];
-    }
-    const q =
-      rweights !== null ? weightedPercentile(residuals, rweights, m, alpha) : percentile(residuals, m, alpha);
-    builder.setValue(l.node, lr * q);
+  if (pool !== null && nPos >= PARALLEL_MIN_ROWS) {
+    pool.run(JOB_RESIDUALS, nPos, 0, 0);
+    pool.run(JOB_RENEW, leaves.length, nPos, 0);
+  } else {
+    gatherResiduals(s, 0, nPos);
+    renewLeafValues(s, leaves.length, nPos, getLoss(s.lossName, s.lossParams).renewQuantile ?? 0.5, 0, 1);
   }
+  leaves.forEach((l, j) => {
+    builder.setValue(l.node, lr * s.leafTab[LEAF_FIELDS * j + 2]);
+  });
 }
 
 /** Rows of one bag (each row kept with probability `fraction`) and the rows left out, both ascending. */
