@@ -23,9 +23,10 @@ export async function markDuplicates(wh: Warehouse, spec: TableSpec): Promise<vo
   if ((await wh.scalar("SELECT count(*) FROM _ing_dup_hashes")) > 0) {
     await wh.run(`INSERT INTO ${T.bad}
       SELECT rid, 'duplicate_key', NULL,
-        'key (${spec.key.join(", ")}) = (' || ${keyText} || ') repeats an earlier row of this file'
+        'key (${spec.key.join(", ")}) = (' || ${keyText} || ') repeats an earlier row of this file', _row
       FROM (
-        SELECT rowid AS rid, ${key} FROM ${T.stg} ${valid} AND hash(${key}) IN (SELECT h FROM _ing_dup_hashes)
+        SELECT rowid AS rid, ${key}, s AS _row FROM ${T.stg} s ${valid}
+          AND hash(${key}) IN (SELECT h FROM _ing_dup_hashes)
       )
       QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY rid) > 1`);
   }

@@ -107,7 +107,7 @@ export async function stageParquet(
     rejected: 0,
     drift,
     hasTypeErrors: failures.length > 0,
-    locateBadSql: `SELECT b.rid, s._src AS source_file, s._pos::INTEGER AS line, s._raw AS raw
-      FROM ${T.bad} b JOIN ${T.stg} s ON s.rowid = b.rid`,
+    locateBadSql: `SELECT b.rid, b._row._src AS source_file, b._row._pos::INTEGER AS line, b._row._raw AS raw
+      FROM ${T.bad} b`,
   };
 }

@@ -9,7 +9,7 @@ import type { Drift } from "./types.ts";
 export const T = {
   /** Parsed rows, one column per spec column (typed), in file order (rowid = order). */
   stg: "_ing_stg",
-  /** Rows of `stg` refused by validation: rid (stg rowid), reason, column_name, message. */
+  /** Rows of `stg` refused by validation: rid (stg rowid), reason, column_name, message, _row (the row). */
   bad: "_ing_bad",
   /** Lines the CSV parser refused: line, reason, column_name, message, raw. */
   rejected: "_ing_rejected",

@@ -24,7 +24,8 @@ const text = (c: ColumnSpec) => `coalesce(${ident(c.name)}::VARCHAR, 'NULL')`;
 
 /**
  * Validates the staged rows of one file in SQL and writes the refused ones to `bad` (rid = staging rowid,
- * reason, column_name, message): each row gets the first failing check in the order of REASON_CODES.
+ * reason, column_name, message, and `_row`, the staged row as a struct, so that the quarantine never
+ * joins the whole staging table again): each row gets the first failing check in the order of REASON_CODES.
  * Unknown ids are found on the distinct values first (one scan for all id columns), so the 10M-row
  * scan only tests membership in a (usually empty) set. Duplicate keys are searched among the rows that
  * passed everything else, unless that same scan proved all staged keys distinct.
@@ -136,15 +137,16 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
     )
     .join("\n      ");
   if (checks.length === 0) {
-    await wh.run(
-      `CREATE TEMP TABLE ${T.bad} (rid BIGINT, reason VARCHAR, column_name VARCHAR, message VARCHAR)`,
-    );
+    await wh.run(`CREATE TEMP TABLE ${T.bad} AS
+      SELECT rowid AS rid, NULL::VARCHAR AS reason, NULL::VARCHAR AS column_name, NULL::VARCHAR AS message,
+        s AS _row
+      FROM ${T.stg} s LIMIT 0`);
   } else {
     // The WHERE repeats the conditions so the CASE (and its messages) runs only on failing rows. A NULL
     // condition does not fire, as in the CASE: OR is true as soon as one condition is.
     await wh.run(`CREATE TEMP TABLE ${T.bad} AS
-      SELECT rid, r.reason AS reason, r.column_name AS column_name, r.message AS message FROM (
-        SELECT rowid AS rid, CASE ${cases} END AS r FROM ${T.stg}
+      SELECT rid, r.reason AS reason, r.column_name AS column_name, r.message AS message, _row FROM (
+        SELECT rowid AS rid, CASE ${cases} END AS r, s AS _row FROM ${T.stg} s
         WHERE ${checks.map((k) => `(${k.when})`).join(" OR ")}
       )`);
   }

@@ -28,11 +28,11 @@ export async function writeQuarantine(
     await wh.run(`INSERT INTO quarantine
       SELECT ${head}, ${sqlString(run.sourceFile)}, line, reason, column_name, message, raw FROM ${T.rejected}`);
   }
-  const rebuilt = spec.columns.map((c) => `coalesce(s.${ident(c.name)}::VARCHAR, '')`).join(", ");
+  const rebuilt = spec.columns.map((c) => `coalesce(b._row.${ident(c.name)}::VARCHAR, '')`).join(", ");
   await wh.run(`INSERT INTO quarantine
     SELECT ${head}, l.source_file, l.line, b.reason, b.column_name, b.message,
       coalesce(l.raw, concat_ws(',', ${rebuilt}))
-    FROM ${T.bad} b JOIN (${staged.locateBadSql}) l ON l.rid = b.rid JOIN ${T.stg} s ON s.rowid = b.rid`);
+    FROM ${T.bad} b JOIN (${staged.locateBadSql}) l ON l.rid = b.rid`);
   const rows = await wh.all<{ reason: string; n: number }>(
     `SELECT reason, count(*) AS n FROM quarantine WHERE ingest_id = $1 GROUP BY reason ORDER BY reason`,
     [run.ingestId],
