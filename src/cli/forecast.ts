@@ -75,11 +75,11 @@ function formatSummary(version: number, r: ForecastJobResult): string {
   const written = r.partitions.filter((p) => p.status === "written");
   const lines = [
     `Forecast origin ${formatDay(r.origin)} (data up to ${formatDay(r.cutoff)}), days 1..${r.horizon}, model version ${version}`,
-    `  ${"partition".padEnd(12)} ${"status".padEnd(8)} ${"series".padStart(8)} ${"rows".padStart(10)} ${"load s".padStart(7)} ${"predict s".padStart(9)} ${"write s".padStart(8)}`,
+    `  ${"partition".padEnd(12)} ${"status".padEnd(8)} ${"series".padStart(8)} ${"rows".padStart(10)} ${"load s".padStart(7)} ${"features s".padStart(10)} ${"predict s".padStart(9)} ${"write s".padStart(8)}`,
   ];
   for (const p of r.partitions) {
     lines.push(
-      `  ${p.dc.padEnd(12)} ${p.status.padEnd(8)} ${String(p.series).padStart(8)} ${String(p.rows).padStart(10)} ${p.seconds.load.toFixed(1).padStart(7)} ${p.seconds.predict.toFixed(1).padStart(9)} ${p.seconds.write.toFixed(1).padStart(8)}`,
+      `  ${p.dc.padEnd(12)} ${p.status.padEnd(8)} ${String(p.series).padStart(8)} ${String(p.rows).padStart(10)} ${p.seconds.load.toFixed(1).padStart(7)} ${p.seconds.features.toFixed(1).padStart(10)} ${p.seconds.predict.toFixed(1).padStart(9)} ${p.seconds.write.toFixed(1).padStart(8)}`,
     );
   }
   const crossings = written.reduce((s, p) => s + p.crossings, 0);

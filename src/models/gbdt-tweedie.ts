@@ -71,8 +71,8 @@ export async function fitTweedie(
 }
 
 /**
- * Writes the Tweedie mean and its NB quantiles on forecast rows into a forecast block (which must have `mean`).
- * Series of a segment the fit never saw get the Poisson quantiles.
+ * Writes the Tweedie mean and (unless `meanOnly`) its NB quantiles on forecast rows into a forecast block (which
+ * must have `mean`). Series of a segment the fit never saw get the Poisson quantiles.
  */
 export async function predictTweedieInto(
   f: QuantileForecast,
@@ -81,8 +81,9 @@ export async function predictTweedieInto(
   rows: FeatureRows,
   matrix: FeatureMatrix,
   threads = 1,
+  meanOnly = false,
 ): Promise<void> {
-  const L = f.levels.length;
+  const L = meanOnly ? 0 : f.levels.length;
   const segment = segmentCodes(daily, fit.segmentAttribute);
   const pred =
     threads > 1

@@ -47,6 +47,8 @@ export interface PredictOptions {
   series?: ArrayLike<number>;
   /** Worker threads for prediction (default 1). */
   threads?: number;
+  /** Adds the seconds spent building features ("features") and running the boosters ("boosters") here. */
+  timings?: Record<string, number>;
 }
 
 /**
@@ -133,6 +135,7 @@ export class ProductionModel {
         { column: "horizon" },
       );
     }
+    const t0 = performance.now();
     const settings = this.settings;
     const daily = conformPanel(fd.daily, this.parts.dictionaries);
     const all = forecastRows(daily, origin, horizon, settings.latencyDays);
@@ -141,16 +144,20 @@ export class ProductionModel {
       weather: this.withWeather ? fd.weather : null,
     });
     const matrix = withoutFeatures(built, excludedFeatures(this.withWeather, settings));
+    const t1 = performance.now();
     const f = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
     const threads = options.threads ?? 1;
     await predictQuantilesInto(f, this.boosters, rows, matrix, threads);
     if (this.parts.tweedie) {
-      // The Tweedie quantiles are discarded: the mean is what it adds; the level quantiles stay the pinball ones.
-      const t = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
-      await predictTweedieInto(t, this.parts.tweedie, daily, rows, matrix, threads);
-      f.mean = t.mean;
+      // Only the mean: the level quantiles stay the pinball models' (the NB ones are not computed).
+      await predictTweedieInto(f, this.parts.tweedie, daily, rows, matrix, threads, true);
     } else {
       meanFromQuantiles(f, rows);
+    }
+    const timings = options.timings;
+    if (timings) {
+      timings.features = (timings.features ?? 0) + (t1 - t0) / 1000;
+      timings.boosters = (timings.boosters ?? 0) + (performance.now() - t1) / 1000;
     }
     return f;
   }

@@ -1,0 +1,243 @@
+/**
+ * npm run bench:forecast -- [--stores 400 --products 400 --days 150 --dcs 8 --trees 20 --threads 2 --no-docs]:
+ * simulates a chain with about 100k (store, product) series (only the history the benchmark needs), loads it into a
+ * temp warehouse, trains a small production model (--trees per level, on one DC's stores), then runs the batch
+ * forecast job in a child process (so its peak RSS is its own) and prints series-days/s, per-step times and peak
+ * RSS; writes the `## Batch forecasts` section of docs/BENCHMARKS.md (a hand-written `### Notes` part is kept).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config/load.ts";
+import { QUANTILES } from "../src/core/quantiles.ts";
+import { runEtl } from "../src/data/etl.ts";
+import { loadDailyPanel } from "../src/data/to-panel.ts";
+import { Warehouse } from "../src/data/warehouse.ts";
+import { forecastJob } from "../src/forecasting/batch.ts";
+import { loadChainContext } from "../src/forecasting/chain-context.ts";
+import { forecastPartitions } from "../src/forecasting/partitions.ts";
+import { demandPanel } from "../src/models/forecaster.ts";
+import { ProductionModel } from "../src/models/production-model.ts";
+import { loadSimulation } from "../src/simulate/load.ts";
+import { simulate } from "../src/simulate/simulate.ts";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
+const params = {
+  stores: Number(arg("stores") ?? 400),
+  products: Number(arg("products") ?? 400),
+  days: Number(arg("days") ?? 150),
+  dcs: Number(arg("dcs") ?? 8),
+};
+const trees = Number(arg("trees") ?? 20);
+const threads = Number(arg("threads") ?? availableParallelism());
+
+/** What the measuring child reports. */
+interface JobFigures {
+  series: number;
+  rows: number;
+  partitions: number;
+  wallS: number;
+  cpuS: number;
+  peakRssMB: number;
+  steps: { context: number; load: number; features: number; predict: number; write: number; export: number };
+  exportRows: number;
+  crossings: number;
+}
+
+/** Child: runs the job on the prepared warehouse and model file, prints its figures as JSON. */
+async function measure(dir: string): Promise<void> {
+  const model = ProductionModel.deserialize(
+    readFileSync(join(dir, "model.json"), "utf8"),
+    join(dir, "model.json"),
+  );
+  const wh = await Warehouse.open(join(dir, "w.duckdb"), { threads });
+  const t0 = performance.now();
+  const u0 = process.cpuUsage();
+  const r = await forecastJob(wh, {
+    model,
+    modelVersion: 1,
+    runId: "bench",
+    threads,
+    out: join(dir, "forecasts.parquet"),
+    progress: ({ step, done, total }) => process.stderr.write(`  ${step} ${done}/${total}\n`),
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const u = process.cpuUsage(u0);
+  wh.close();
+  const sum = (k: "load" | "features" | "predict" | "write") =>
+    r.partitions.reduce((s, p) => s + p.seconds[k], 0);
+  const figures: JobFigures = {
+    series: r.partitions.reduce((s, p) => s + p.series, 0),
+    rows: r.rowsWritten,
+    partitions: r.partitions.length,
+    wallS,
+    cpuS: (u.user + u.system) / 1e6,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    steps: {
+      context: r.seconds.context,
+      load: sum("load"),
+      features: sum("features"),
+      predict: sum("predict"),
+      write: sum("write"),
+      export: r.seconds.export,
+    },
+    exportRows: r.out?.rows ?? 0,
+    crossings: r.partitions.reduce((s, p) => s + p.crossings, 0),
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** Parent: simulate, load, train; returns the panel size and the preparation times. */
+async function prepare(dir: string) {
+  const times: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    times[name] = (performance.now() - t) / 1000;
+    t = performance.now();
+  };
+  await simulate({ ...params, format: "parquet", checks: false, seed: 11 }, join(dir, "sim"), { threads });
+  lap("simulate");
+  const wh = await Warehouse.open(join(dir, "w.duckdb"), { threads });
+  try {
+    await loadSimulation(wh, join(dir, "sim"));
+    await runEtl(wh, { full: true });
+    rmSync(join(dir, "sim"), { recursive: true, force: true });
+    lap("ingest + etl");
+    const settings = loadConfig({ env: {} }).features;
+    const ctx = await loadChainContext(wh);
+    const dcs = await forecastPartitions(wh);
+    // A small model is enough to time serving: trained on the first DC only, 20 trees per level.
+    const daily = await loadDailyPanel(wh, { dc: dcs[0]! });
+    const model = await ProductionModel.fit(
+      {
+        panel: demandPanel(daily),
+        trainStart: ctx.dataStart,
+        trainEnd: ctx.dataEnd,
+        horizon: 28,
+        levels: QUANTILES,
+        seed: 1,
+        features: { daily, calendar: ctx.calendar, settings, weather: ctx.weather },
+      },
+      {
+        params: { iterations: trees, maxLeaves: 31, earlyStoppingRounds: 0 },
+        threads,
+        originStep: 14,
+        rowSample: 0.2,
+        validDays: 0,
+        tweedie: true,
+      },
+    );
+    writeFileSync(join(dir, "model.json"), model.serialize());
+    lap("train");
+    const seriesInPanel = await wh.scalar(
+      "SELECT count(*) FROM (SELECT DISTINCT store_id, product_id FROM daily)",
+    );
+    const dailyRows = await wh.scalar("SELECT count(*) FROM daily");
+    return { times, seriesInPanel, dailyRows, dcs: dcs.length, trainSeries: daily.storeId.length };
+  } finally {
+    wh.close();
+  }
+}
+
+function section(
+  f: JobFigures,
+  prep: Awaited<ReturnType<typeof prepare>>,
+  load: number[],
+  loadEnd: number[],
+  date: string,
+  command: string,
+): string {
+  const cpu = cpus();
+  const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(" / ");
+  const k = (x: number) => `${(x / 1e3).toFixed(0)}k`;
+  const rate = f.rows / f.wallS;
+  const s = f.steps;
+  return `## Batch forecasts
+
+Command: \`${command}\` (bench/forecast.ts). Date: ${date}. Machine: ${cpu.length} × ${cpu[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${threads} threads.
+Load average (1/5/15 min) at start: ${fmtLoad(load)}; at end: ${fmtLoad(loadEnd)} — the machine is shared, figures vary with it.
+
+Chain: simulated, ${params.dcs} DCs, ${params.stores} stores, ${params.products} products, ${params.days} days of history (only what the job needs; the 91- to 364-day windows are partly empty), ${k(prep.seriesInPanel)} (store, product) series in \`daily\` (${(prep.dailyRows / 1e6).toFixed(1)}M rows), ${prep.dcs} partitions.
+Model: a small production model, ${trees} trees per level (6 quantile levels + the Tweedie mean, 31 leaves), trained on the ${k(prep.trainSeries)} series of one DC — serving cost grows with the trees, so a full model (300 trees, early-stopped) predicts slower; the load, feature and write steps do not depend on it.
+Preparation (not measured): simulate ${prep.times.simulate!.toFixed(0)} s, ingest + ETL ${prep.times["ingest + etl"]!.toFixed(0)} s, train ${prep.times.train!.toFixed(0)} s.
+
+The job (\`forecastJob\`, in a child process): ${k(f.series)} active series × 28 days = ${(f.rows / 1e6).toFixed(2)}M series-days written to \`forecasts\` and exported to Parquet (${(f.exportRows / 1e6).toFixed(2)}M rows).
+
+| figure | value |
+|---|---:|
+| wall time | ${f.wallS.toFixed(1)} s |
+| **series-days per second (wall)** | **${k(rate)}** (target >= 200k: ${rate >= 2e5 ? "met" : "not met"}) |
+| CPU time (main thread + DuckDB + workers) | ${f.cpuS.toFixed(1)} s |
+| **peak RSS** | **${f.peakRssMB.toFixed(0)} MB** |
+
+| step (summed over partitions) | seconds | share |
+|---|---:|---:|
+| chain context (calendar, weather) | ${s.context.toFixed(1)} | ${((100 * s.context) / f.wallS).toFixed(0)}% |
+| load panel (DuckDB -> typed arrays) | ${s.load.toFixed(1)} | ${((100 * s.load) / f.wallS).toFixed(0)}% |
+| features | ${s.features.toFixed(1)} | ${((100 * s.features) / f.wallS).toFixed(0)}% |
+| predict (7 boosters, mean, sort crossings) | ${s.predict.toFixed(1)} | ${((100 * s.predict) / f.wallS).toFixed(0)}% |
+| write (stage + one transaction per partition) | ${s.write.toFixed(1)} | ${((100 * s.write) / f.wallS).toFixed(0)}% |
+| export (Parquet, temp file + rename) | ${s.export.toFixed(1)} | ${((100 * s.export) / f.wallS).toFixed(0)}% |
+
+Crossed quantile rows sorted: ${f.crossings}.
+`;
+}
+
+function writeDocs(text: string): void {
+  const path = new URL("../docs/BENCHMARKS.md", import.meta.url).pathname;
+  const old = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
+  const start = old.indexOf("## Batch forecasts");
+  let next: string;
+  if (start < 0) next = `${old.trimEnd()}\n\n${text}`;
+  else {
+    const end = old.indexOf("\n## ", start + 3);
+    // A hand-written "### Notes" part of the section survives a re-run.
+    const body = old.slice(start, end < 0 ? old.length : end + 1);
+    const notesAt = body.indexOf("\n### Notes");
+    const notes = notesAt < 0 ? "" : `${body.slice(notesAt + 1).trimEnd()}\n`;
+    next = `${old.slice(0, start)}${text}${notes ? `\n${notes}` : ""}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
+  }
+  writeFileSync(path, next.endsWith("\n") ? next : `${next}\n`);
+  spawnSync(new URL("../node_modules/.bin/biome", import.meta.url).pathname, ["format", "--write", path], {
+    stdio: "ignore",
+  });
+}
+
+async function main(): Promise<void> {
+  const target = arg("measure");
+  if (target) return measure(target);
+  const dir = mkdtempSync(join(arg("dir") ?? tmpdir(), "mr-bench-forecast-"));
+  const date = new Date().toISOString().slice(0, 10);
+  try {
+    console.log(`preparing ${JSON.stringify(params)} in ${dir}`);
+    const prep = await prepare(dir);
+    console.log(`prepared: ${JSON.stringify(prep)}`);
+    const load = loadavg();
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", new URL(import.meta.url).pathname, ...process.argv.slice(2), "--measure", dir],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        maxBuffer: 1 << 24,
+        env: { ...process.env, TZ: "UTC" },
+      },
+    );
+    if (child.status !== 0) throw new Error(`measuring process failed (exit ${child.status})`);
+    const figures = JSON.parse(child.stdout.trim().split("\n").pop()!) as JobFigures;
+    const extra = process.argv.slice(2).filter((a) => a !== "--no-docs");
+    const command = `npm run bench:forecast${extra.length ? ` -- ${extra.join(" ")}` : ""}`;
+    const text = section(figures, prep, load, loadavg(), date, command);
+    console.log(text);
+    if (!process.argv.includes("--no-docs")) writeDocs(text);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
