@@ -1,0 +1,169 @@
+// The analysis page of a real small run, in headless Chromium. It lives in cli/ because it chains the simulator,
+// the backtest, the analysis and the report, and only the apps may import all of them (ARCHITECTURE.md).
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { runAnalysis } from "../analysis/run-analysis.ts";
+import { loadConfig } from "../config/load.ts";
+import { QUANTILES } from "../core/quantiles.ts";
+import { runEtl } from "../data/etl.ts";
+import { Warehouse } from "../data/warehouse.ts";
+import { closePools } from "../gbdt/pool.ts";
+import { seasonalNaive } from "../models/baselines/seasonal-naive.ts";
+import { gbdtQuantile } from "../models/gbdt-quantile.ts";
+import { analysisPage } from "../report/analysis-page.ts";
+import { loadSimulation } from "../simulate/load.ts";
+import { simulate } from "../simulate/simulate.ts";
+import { runBacktest } from "../validation/backtest.ts";
+import { loadModelData } from "../validation/job.ts";
+import { rollingFolds } from "../validation/splits.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
+const SECTIONS = [
+  "overview",
+  "learning-curves",
+  "complexity",
+  "data-size",
+  "residuals",
+  "calibration",
+  "calibration-table",
+  "cases",
+  "elasticity",
+  "isotonic",
+];
+
+async function loadPlaywright() {
+  try {
+    return await import("playwright-core");
+  } catch {
+    return undefined;
+  }
+}
+
+const playwright = await loadPlaywright();
+const skip = !existsSync(CHROMIUM)
+  ? `${CHROMIUM} is not installed (apt-get install chromium to run this check)`
+  : !playwright
+    ? "playwright-core is not installed (npm install --save-dev playwright-core)"
+    : false;
+if (skip) console.log(`# skipping the headless-browser analysis page check: ${skip}`);
+
+/** analysis.html of a small simulated chain: GBDT quantiles and seasonal naive on two folds, a small budget. */
+async function smallRunPage(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "mr-analysis-"));
+  await simulate(
+    { dcs: 1, stores: 2, products: 10, days: 240, seed: 5, format: "parquet" },
+    join(dir, "sim"),
+    {
+      threads: 1,
+    },
+  );
+  const wh = await Warehouse.open(join(dir, "w.duckdb"));
+  try {
+    await loadSimulation(wh, join(dir, "sim"));
+    await runEtl(wh, { full: true });
+    const { daily, calendar, weather } = await loadModelData(wh);
+    const config = loadConfig({ env: {} });
+    const start = daily.start.reduce((a, b) => Math.min(a, b));
+    const folds = rollingFolds(start, daily.end, 2, config.validation);
+    const params = { iterations: 30, maxLeaves: 15, minDataInLeaf: 20 };
+    const cv = await runBacktest({
+      daily,
+      calendar,
+      weather,
+      settings: config.features,
+      folds,
+      forecasters: [gbdtQuantile({ params, rowSample: 0.5, threads: 2 }), seasonalNaive()],
+      levels: QUANTILES,
+      horizon: 28,
+      seed: 1,
+    });
+    const analysis = await runAnalysis({
+      daily,
+      calendar,
+      weather,
+      settings: config.features,
+      folds,
+      cv,
+      mainModel: "gbdt_quantile",
+      params,
+      originStep: 7,
+      rowSample: 0.5,
+      seed: 1,
+      threads: 2,
+      budget: { curves: true, maxRows: 4000, complexityVariants: 2, dataShares: [0.5, 1] },
+    });
+    return analysisPage(analysis, "2026-11-26T00:00:00Z");
+  } finally {
+    wh.close();
+    await closePools();
+  }
+}
+
+test("analysis.html of a small run in headless Chromium: every section has data, charts drawn, no errors", {
+  skip,
+}, async () => {
+  const html = await smallRunPage();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, "analysis.html");
+  writeFileSync(file, html);
+  const browser = await playwright!.chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("request", (r) => {
+      if (!r.url().startsWith("file:")) problems.push(`request to ${r.url()}`);
+    });
+    await page.goto(`file://${file}`);
+    const ids = await page.locator("section[data-section]").evaluateAll((els) => els.map((e) => e.id));
+    assert.deepEqual(ids, SECTIONS);
+    for (const id of ids) {
+      const section = page.locator(`#${id}`);
+      assert.ok(await section.isVisible(), `section ${id} is visible`);
+      assert.equal(await section.locator(".no-data").count(), 0, `section ${id} has data`);
+      const charts = await section.locator("figure svg").all();
+      for (const svg of charts) {
+        const b = await svg.boundingBox();
+        assert.ok(b && b.width > 100 && b.height > 50, `a chart in ${id} is drawn at a readable size`);
+        // Drawn marks, not an empty frame: lines, points, bars or areas.
+        assert.ok((await svg.locator("path, line, rect, circle").count()) > 5, `a chart in ${id} has marks`);
+      }
+      const rows = await section.locator("table tbody tr").count();
+      assert.ok(charts.length + rows > 0, `section ${id} shows a chart or a table with rows`);
+    }
+    for (const id of [
+      "learning-curves",
+      "complexity",
+      "data-size",
+      "residuals",
+      "calibration",
+      "elasticity",
+    ]) {
+      assert.ok((await page.locator(`#${id} figure svg`).count()) > 0, `${id} has a chart`);
+    }
+    for (const id of ["calibration-table", "cases", "isotonic"]) {
+      assert.ok((await page.locator(`#${id} table tbody tr`).count()) > 0, `${id} has table rows`);
+    }
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: join(ARTIFACTS, "analysis.png"), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+});
