@@ -213,6 +213,14 @@ export class TableWriter {
   }
 
   /**
+   * How each column is staged, one letter per column: "i" in `ints`, "d" in `doubles`, "s" text (see
+   * RowBlock). Code writing `block()` directly checks it once: a write to the wrong array is silently lost.
+   */
+  layout(): string {
+    return this.kinds.map((k, c) => (k === "text" ? "s" : this.inDoubles[c] === 1 ? "d" : "i")).join("");
+  }
+
+  /**
    * The buffers the current row goes into, for hot loops that write typed arrays directly instead of one
    * `num` call per value: set `ints[c][n]` / `doubles[c][n]` (see RowBlock; integers must already be
    * integers, null as NULL_INT / NaN), then `end()`. Valid until the next `flushIfFull` or `finish`.

@@ -46,9 +46,18 @@ export class CheckSplitter {
     for (let j = 0; j < n; j++) {
       const u = units[j]!;
       if (u <= 0) continue;
+      if (u === 1) {
+        // Most lines: one unit, one draw, nothing to sort.
+        raw.check[m] = rng.int(nChecks);
+        raw.slot[m] = j;
+        raw.units[m] = 1;
+        m++;
+        continue;
+      }
       if (this.draws.length < u) this.draws = new Int32Array(u * 2);
-      for (let k = 0; k < u; k++) this.draws[k] = rng.int(nChecks);
-      const d = this.draws.subarray(0, u).sort();
+      const d = this.draws;
+      for (let k = 0; k < u; k++) d[k] = rng.int(nChecks);
+      sortPrefix(d, u);
       for (let k = 0; k < u; ) {
         let e = k;
         while (e < u && d[e] === d[k]) e++;
@@ -137,5 +146,22 @@ export class CheckSplitter {
             : rng.uniform(open, close);
       if (t >= open && t <= close) return Math.floor(t);
     }
+  }
+}
+
+/** Sorts `d[0, n)` ascending: insertion sort for the few units of a line, no subarray allocated. */
+function sortPrefix(d: Int32Array, n: number): void {
+  if (n > 32) {
+    d.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = d[i]!;
+    let k = i - 1;
+    while (k >= 0 && d[k]! > x) {
+      d[k + 1] = d[k]!;
+      k--;
+    }
+    d[k + 1] = x;
   }
 }

@@ -25,6 +25,18 @@ export class PriceBook {
   readonly compPrice: Float64Array;
   /** Today's competitor demand factor per product (1 for products not covered). */
   readonly compFactor: Float64Array;
+  /** Per store: index of its price zone among the chain's distinct zone multipliers. */
+  private readonly zoneOf: Int32Array;
+  private readonly zones: number[];
+  /**
+   * Per (product, zone), filled on first use each day (`zoneDay` says which day a slot holds): the
+   * regular shelf price and the demand factor at that price. Every store of a zone shares them, so the
+   * power in `priceFactor` runs per product and zone rather than per series.
+   */
+  private readonly zoneDay: Int32Array;
+  readonly zoneRegular: Float64Array;
+  readonly zoneFactor: Float64Array;
+  private today = Number.NaN;
 
   constructor(
     private readonly chain: Chain,
@@ -56,10 +68,17 @@ export class PriceBook {
     this.compPrice = new Float64Array(k);
     this.compFactor = new Float64Array(n).fill(1);
     this.compRng = Rng.derive(p.seed, STREAM.competitors, 1);
+    this.zones = [...new Set(chain.stores.map((s) => s.zone))];
+    this.zoneOf = Int32Array.from(chain.stores, (s) => this.zones.indexOf(s.zone));
+    const slots = n * Math.max(1, this.zones.length);
+    this.zoneDay = new Int32Array(slots).fill(-2147483648);
+    this.zoneRegular = new Float64Array(slots);
+    this.zoneFactor = new Float64Array(slots);
   }
 
   /** Moves prices to `day` (call once per day, in order). */
   advance(day: Day): void {
+    this.today = day;
     for (let i = 0; i < this.changes.length; i++) {
       const list = this.changes[i]!;
       while (this.next[i]! < list.length && list[this.next[i]!]!.day <= day) {
@@ -93,6 +112,32 @@ export class PriceBook {
   /** Regular shelf price of a product in a store today. */
   regularPrice(product: number, zone: number): number {
     return Math.max(0.01, round(this.chainPrice(product) * zone, 2));
+  }
+
+  /**
+   * Demand factor of selling `product` at `paid` in a store of price zone multiplier `zone`: own-price
+   * elasticity against the zone's base price, times today's competitor factor.
+   */
+  priceFactor(product: number, paid: number, zone: number): number {
+    const prod = this.chain.products[product]!;
+    return (paid / (prod.basePrice * zone)) ** -prod.elasticity * this.compFactor[product]!;
+  }
+
+  /**
+   * The slot of `zoneRegular` / `zoneFactor` holding today's regular price of `product` in store `store`
+   * and its demand factor (the same numbers as regularPrice and priceFactor, computed once per zone).
+   */
+  zoneSlot(product: number, store: number): number {
+    const z = this.zoneOf[store]!;
+    const k = product * this.zones.length + z;
+    if (this.zoneDay[k] !== this.today) {
+      const zone = this.zones[z]!;
+      const regular = this.regularPrice(product, zone);
+      this.zoneRegular[k] = regular;
+      this.zoneFactor[k] = this.priceFactor(product, regular, zone);
+      this.zoneDay[k] = this.today;
+    }
+    return k;
   }
 
   /** Whether competitor `c` is observed pricing covered product number `j` today (gaps otherwise). */

@@ -67,7 +67,13 @@ export class StoreDayRunner {
     private readonly splitter: CheckSplitter,
     private readonly faults: Faults,
     private readonly w: SeriesWriters,
-  ) {}
+  ) {
+    // The rows below are written by column number straight into typed arrays: check the layout once.
+    expectLayout(w.truth, "iiiddddddddiiiiiii");
+    expectLayout(w.stock, "iiidddd");
+    expectLayout(w.prices, "iiidd");
+    if (w.transactions) expectLayout(w.transactions, "idididdd");
+  }
 
   /** Runs store `s` on the day described by `f`. */
   run(s: number, f: DayFactors, monthStart: boolean): void {
@@ -88,26 +94,32 @@ export class StoreDayRunner {
     const { typeLift, postPromoDip, postPromoDays } = p.promos;
     if (this.slots.length < list.length) this.grow(list.length);
     let nSlots = 0;
+    // Truth rows go straight into the writer's typed arrays (valid until the caller's next flushIfFull).
+    const truth = w.truth.block();
+    const ti = truth.ints;
+    const td = truth.doubles;
     for (let k = 0; k < list.length; k++) {
       const pi = list[k]!;
       const prod = chain.products[pi]!;
       const i = s * np + pi;
       const cat = prod.category;
-      const regular = prices.regularPrice(pi, store.zone);
+      const slot = prices.zoneSlot(pi, s);
+      const regular = prices.zoneRegular[slot]!;
       let paid = regular;
       let fPromo = 1;
+      let fPrice = prices.zoneFactor[slot]!;
       const a = promos.active[pi]!;
       const promo = a >= 0 ? promos.promos[a]! : null;
       if (promo && inScope(promo, store)) {
         paid = Math.max(0.01, round(regular * (1 - promo.discount), 2));
         fPromo = typeLift[promo.type];
+        fPrice = prices.priceFactor(pi, paid, store.zone);
       } else {
         const b = promos.previous[pi]!;
         if (b >= 0 && inScope(promos.promos[b]!, store)) {
           fPromo = postPromoFactor(day - promos.promos[b]!.end, postPromoDip, postPromoDays);
         }
       }
-      const fPrice = (paid / (prod.basePrice * store.zone)) ** -prod.elasticity * prices.compFactor[pi]!;
       const level = f.productLevel[pi]! * store.level;
       const rc = rbase + cat;
       const mean = level * f.season[cat]! * f.event[rc]! * f.weather[rc]! * fPromo * fPrice;
@@ -118,21 +130,21 @@ export class StoreDayRunner {
       if (orderTonight) shelf.placeOrder(i, day, day + 1, store.cycle, prod.shelfLife, this.policy);
       if (!f.out) continue;
       this.seriesDays++;
-      const t = w.truth;
-      t.num(0, day);
-      t.num(1, s);
-      t.num(2, pi);
-      t.num(3, level);
-      t.num(4, f.season[cat]!);
-      t.num(5, f.event[rc]!);
-      t.num(6, f.weather[rc]!);
-      t.num(7, fPromo);
-      t.num(8, fPrice);
-      t.num(9, mean);
-      t.num(10, prod.size);
-      for (let j = 0; j < 6; j++) t.num(11 + j, q[j]!);
-      t.num(17, demand);
-      t.end();
+      const r = truth.n;
+      ti[0]![r] = day;
+      ti[1]![r] = s;
+      ti[2]![r] = pi;
+      td[3]![r] = level;
+      td[4]![r] = f.season[cat]!;
+      td[5]![r] = f.event[rc]!;
+      td[6]![r] = f.weather[rc]!;
+      td[7]![r] = fPromo;
+      td[8]![r] = fPrice;
+      td[9]![r] = mean;
+      td[10]![r] = prod.size;
+      for (let j = 0; j < 6; j++) ti[11 + j]![r] = q[j]!;
+      ti[17]![r] = demand;
+      w.truth.end();
       this.writeStock(s, pi, day, units);
       this.writePrice(s, pi, day, regular, promo && paid !== regular ? paid : Number.NaN);
       if (units > 0) {
@@ -159,14 +171,16 @@ export class StoreDayRunner {
     const st = this.w.stock;
     const times = faults.duplicate() ? 2 : 1;
     if (times === 2) faults.record("duplicate_row", "stock", day, s, pi, null, "stock row written twice");
-    for (let r = 0; r < times; r++) {
-      st.num(0, day);
-      st.num(1, s);
-      st.num(2, pi);
-      st.num(3, sd.opening);
-      st.num(4, sd.deliveries);
-      st.num(5, sd.writeOffs);
-      st.num(6, sd.available - units);
+    for (let t = 0; t < times; t++) {
+      const b = st.block();
+      const r = b.n;
+      b.ints[0]![r] = day;
+      b.ints[1]![r] = s;
+      b.ints[2]![r] = pi;
+      b.doubles[3]![r] = sd.opening;
+      b.doubles[4]![r] = sd.deliveries;
+      b.doubles[5]![r] = sd.writeOffs;
+      b.doubles[6]![r] = sd.available - units;
       st.end();
     }
   }
@@ -178,11 +192,13 @@ export class StoreDayRunner {
       price = -regular;
       this.faults.record("negative_price", "prices", day, s, pi, "regular_price", `written as ${price}`);
     }
-    pw.num(0, day);
-    pw.num(1, s);
-    pw.num(2, pi);
-    pw.num(3, price);
-    pw.num(4, promoPrice);
+    const b = pw.block();
+    const r = b.n;
+    b.ints[0]![r] = day;
+    b.ints[1]![r] = s;
+    b.ints[2]![r] = pi;
+    b.doubles[3]![r] = price;
+    b.doubles[4]![r] = promoPrice;
     pw.end();
   }
 
@@ -250,15 +266,17 @@ export class StoreDayRunner {
           "check line written twice",
         );
       }
-      for (let r = 0; r < times; r++) {
-        tw.num(0, s);
-        tw.num(1, ymd * 100000 + c + 1);
-        tw.num(2, line);
-        tw.num(3, day * 86400 + lines.seconds[c]!);
-        tw.num(4, this.rowProduct);
-        tw.num(5, this.rowUnits);
-        tw.num(6, round(units * paid, 2));
-        tw.num(7, round(units * (this.slotRegular[slot]! - paid), 2));
+      for (let t = 0; t < times; t++) {
+        const b = tw.block();
+        const r = b.n;
+        b.ints[0]![r] = s;
+        b.doubles[1]![r] = ymd * 100000 + c + 1;
+        b.ints[2]![r] = line;
+        b.doubles[3]![r] = day * 86400 + lines.seconds[c]!;
+        b.ints[4]![r] = this.rowProduct;
+        b.doubles[5]![r] = this.rowUnits;
+        b.doubles[6]![r] = round(units * paid, 2);
+        b.doubles[7]![r] = round(units * (this.slotRegular[slot]! - paid), 2);
         tw.end();
       }
     }
@@ -299,4 +317,9 @@ export class StoreDayRunner {
     this.slotPaid = new Float64Array(n * 2);
     this.slotRegular = new Float64Array(n * 2);
   }
+}
+
+function expectLayout(w: TableWriter, layout: string): void {
+  if (w.layout() !== layout)
+    throw new Error(`${w.table.name}: columns staged as ${w.layout()}, the simulator writes ${layout}`);
 }
