@@ -84,7 +84,7 @@ export async function complexityScores(
   const out: VariantScore[] = [
     {
       dimension: "main",
-      variant: `all features, ${o.mainLeaves} leaves`,
+      variant: `main (${o.mainLeaves} leaves)`,
       features: data.names.length,
       trainRows: data.fit.target.length,
       ...main,

@@ -69,7 +69,7 @@ test("runAnalysis: every section from a small run, plain JSON, the same twice", 
   assert.ok(lc.trainRows + lc.validRows <= 3000 && lc.validRows > 0);
   assert.deepEqual(
     a.complexity.map((v) => v.variant),
-    ["all features, 15 leaves", "lags <= 7", "windows <= 28 days"],
+    ["main (15 leaves)", "lags <= 7", "windows <= 28 days"],
   );
   assert.ok(a.complexity[2]!.features < a.complexity[0]!.features);
   assert.deepEqual(
