@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { formatDay } from "../core/days.ts";
 import { QUANTILES } from "../core/quantiles.ts";
 import { loadDailyPanel } from "../data/to-panel.ts";
 import type { Warehouse } from "../data/warehouse.ts";
@@ -10,6 +11,7 @@ import { forecastRows } from "../features/rows.ts";
 import { activeSeries } from "../forecasting/active.ts";
 import { forecastJob } from "../forecasting/batch.ts";
 import { forecastPartitions } from "../forecasting/partitions.ts";
+import { fillPlannedInputs } from "../forecasting/planned.ts";
 import { conformPanel, dictionariesOf } from "../models/production-model-schema.ts";
 import { testChain, testSettings } from "./forecast-chain.test-support.ts";
 
@@ -75,8 +77,12 @@ test("forecast job: per-DC features equal whole-chain features; crash after a pa
       await wh.scalar(`SELECT count(*) FROM read_parquet('${join(dir, "f.parquet")}')`),
       full.rowsTotal,
     );
+    // The whole chain in one panel, with the planned inputs filled as the job does: the same numbers per series.
+    const chain = await loadDailyPanel(wh, { end: origin + settings.plannedDays });
+    await fillPlannedInputs(wh, chain, ctx.dataEnd);
+    assert.deepEqual(chain.storeId, daily.storeId);
     const direct = await model.predict(
-      { daily, calendar: ctx.calendar, settings, weather: ctx.weather },
+      { daily: chain, calendar: ctx.calendar, settings, weather: ctx.weather },
       origin,
       28,
       { series: active },
@@ -133,6 +139,30 @@ test("forecast job: per-DC features equal whole-chain features; crash after a pa
       forecastJob(wh, { model, modelVersion: 3, runId: "r1", origin: ctx.dataEnd + 30 }),
       /needs data up to its cutoff/,
     );
+
+    // 5. Planned inputs past the data end: the last regular price carries forward; planned prices and promos win.
+    assert.ok(full.partitions.every((p) => p.planned.days > 0));
+    const i = active[0]!;
+    const [store, product] = [daily.storeId[i]!, daily.productId[i]!];
+    const day = (k: number) => formatDay(ctx.dataEnd + k);
+    await wh.run("INSERT INTO prices VALUES ($1::DATE, $2, $3, 9.5, NULL)", [day(2), store, product]);
+    await wh.run(
+      "INSERT INTO promos (promo_id, product_id, store_id, dc_id, start_date, end_date, promo_type, discount) VALUES ('PX', $1, NULL, NULL, $2::DATE, $3::DATE, 'tpr', 0.2)",
+      [product, day(5), day(6)],
+    );
+    const panel = await loadDailyPanel(wh, { end: ctx.dataEnd + 31, stores: [store] });
+    const k = panel.storeId.findIndex((s, j) => s === store && panel.productId[j] === product);
+    const at = (d: number) => panel.indptr[k]! + ctx.dataEnd + d - panel.start[k]!;
+    const lastRegular = panel.regularPrice[at(0)]!;
+    assert.ok(Number.isNaN(panel.price[at(1)]!), "daily has nothing past the data end");
+    const fill = await fillPlannedInputs(wh, panel, ctx.dataEnd);
+    assert.ok(fill.fromPrices >= 1 && fill.promoDays >= 2);
+    assert.equal(panel.regularPrice[at(1)], lastRegular);
+    assert.equal(panel.regularPrice[at(2)], 9.5);
+    assert.equal(panel.onPromo[at(4)], 0);
+    assert.deepEqual([panel.onPromo[at(5)], panel.onPromo[at(6)], panel.onPromo[at(7)]], [1, 1, 0]);
+    assert.equal(panel.price[at(5)], Math.fround(lastRegular * 0.8));
+    assert.ok(Math.abs(panel.promoDiscount[at(5)]! - 0.2) < 1e-6);
   } finally {
     wh.close();
   }

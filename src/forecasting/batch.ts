@@ -9,6 +9,7 @@ import { activeSeries } from "./active.ts";
 import { type ChainContext, loadChainContext } from "./chain-context.ts";
 import { exportForecasts } from "./export.ts";
 import { choosePartitions, completedPartitions, dcFilter, forecastPartitions } from "./partitions.ts";
+import { fillPlannedInputs, type PlannedFill } from "./planned.ts";
 import { writePartition } from "./write.ts";
 
 /** What a batch forecast job is asked to do. */
@@ -48,6 +49,8 @@ export interface PartitionResult {
   dc: string;
   status: "written" | "skipped";
   series: number;
+  /** Planned inputs filled past the data end (see fillPlannedInputs). */
+  planned: PlannedFill;
   rows: number;
   crossings: number;
   seconds: StepTimes;
@@ -107,6 +110,7 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
         dc,
         status: "skipped",
         series: 0,
+        planned: { days: 0, fromPrices: 0, promoDays: 0 },
         rows: 0,
         crossings: 0,
         seconds: { load: 0, features: 0, predict: 0, write: 0 },
@@ -158,6 +162,7 @@ async function forecastPartition(
     dc: dcFilter(dc),
     keepConstant: true,
   });
+  const planned = await fillPlannedInputs(wh, daily, ctx.dataEnd);
   const cutoff = origin - model.settings.latencyDays;
   const series = activeSeries(daily, cutoff);
   const t1 = performance.now();
@@ -186,6 +191,7 @@ async function forecastPartition(
     dc,
     status: "written",
     series: series.length,
+    planned,
     rows,
     crossings,
     seconds: {
