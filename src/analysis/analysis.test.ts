@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { loadConfig } from "../config/load.ts";
 import { QUANTILES } from "../core/quantiles.ts";
 import { Rng } from "../core/rng.ts";
+import { testPanel } from "../features/test-panel.ts";
 import type { CvTable } from "../validation/backtest.ts";
+import { rollingFolds } from "../validation/splits.ts";
 import { coverage, horizonBuckets } from "./calibration.ts";
 import { caseTraits } from "./case-traits.ts";
 import { caseSets } from "./cases.ts";
 import { complexityVariants } from "./complexity.ts";
 import { REL_PRICES, repriceColumns } from "./elasticity.ts";
 import { applyIsotonic, fitIsotonic, scoreLevel } from "./isotonic.ts";
-import { sampleKnown } from "./last-fold-data.ts";
+import { HOLDOUT_DAYS, lastFoldData, sampleKnown } from "./last-fold-data.ts";
 import { iterationGrid } from "./learning-curves.ts";
 import { residualSummary } from "./residuals.ts";
 import type { RowAttributes } from "./row-attributes.ts";
@@ -237,4 +240,35 @@ test("variants, grids and samples", () => {
   }
   assert.deepEqual(sampleKnown(t, 10, 1), s);
   assert.equal(sampleKnown(t, 1000, 1).length, 75);
+});
+
+test("last-fold data: capped fit rows, a holdout at the end of the window, whole test series", () => {
+  const config = loadConfig({ env: {} });
+  const { panel: daily, calendar, weather } = testPanel(8, 400, 2);
+  const folds = rollingFolds(0, daily.end, 2, config.validation);
+  const input = {
+    daily,
+    calendar,
+    weather,
+    settings: config.features,
+    folds,
+    originStep: 7,
+    rowSample: 1,
+    seed: 1,
+  } as Parameters<typeof lastFoldData>[0];
+  const d = lastFoldData(input, 600, 28 * 3);
+  const fold = folds[1]!;
+  assert.ok(d.fit.target.length + d.holdout.target.length <= 600);
+  assert.ok(d.holdout.target.length > 0 && d.fit.target.length > 300);
+  const day = (s: typeof d.fit, r: number) => s.rows.origin[r]! + s.rows.horizon[r]!;
+  for (let r = 0; r < d.fit.target.length; r++) assert.ok(day(d.fit, r) <= fold.trainEnd - HOLDOUT_DAYS);
+  for (let r = 0; r < d.holdout.target.length; r++) {
+    assert.ok(day(d.holdout, r) > fold.trainEnd - HOLDOUT_DAYS && day(d.holdout, r) <= fold.trainEnd);
+  }
+  const series = new Set(d.test.rows.series);
+  assert.equal(series.size, 3, "three whole series fit 84 test rows");
+  for (let r = 0; r < d.test.target.length; r++) {
+    assert.equal(d.test.rows.origin[r], fold.origin);
+    assert.ok(!Number.isNaN(d.test.target[r]!));
+  }
 });

@@ -11,7 +11,7 @@ import { buildFeatures } from "../features/build.ts";
 import { trainingRows } from "../features/rows.ts";
 import type { Booster } from "../gbdt/booster.ts";
 import { type FitOptions, fitLevels } from "./fit-levels.ts";
-import { type LastFoldData, sampleKnown } from "./last-fold-data.ts";
+import { type LastFoldData, rowShare, sampleKnown } from "./last-fold-data.ts";
 import type { AnalysisInput, GranularityComparison } from "./types.ts";
 
 /** Total demand of series i over days [from, from + 6]; NaN when any day is unknown or outside [.., last]. */
@@ -46,6 +46,9 @@ export async function granularity(
     origin: fold.trainEnd + settings.latencyDays,
     step: input.originStep,
     maxHorizon: data.horizon,
+    // One row in 7 starts a week: draw 7 times the share the daily rows need.
+    sample: Math.min(1, 7 * rowShare(input, fold, data.horizon, maxRows)),
+    seed: input.seed + 7,
   });
   const sums = new Float32Array(all.series.length).fill(Number.NaN);
   for (let r = 0; r < sums.length; r++) {

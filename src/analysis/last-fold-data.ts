@@ -65,8 +65,32 @@ export function sampleKnown(target: Float32Array, max: number, seed: number): In
   return Int32Array.from(known.slice(0, max)).sort();
 }
 
-/** Builds the last fold's data; `maxRows` caps fit + holdout rows. */
-export function lastFoldData(input: AnalysisInput, maxRows: number): LastFoldData {
+/**
+ * The share of a fold's (origin, horizon) rows to draw so that about `want` of them are kept (at most `rowSample`):
+ * on a chain-sized panel the full row list would not fit in memory, and the analysis needs only a sample.
+ */
+export function rowShare(input: AnalysisInput, fold: Fold, horizon: number, want: number): number {
+  const origins = Math.max(1, Math.ceil((fold.trainEnd - fold.trainStart + 1) / input.originStep));
+  const candidates = input.daily.storeId.length * origins * horizon;
+  // Twice what is wanted: rows with unknown targets drop out, and the exact count is drawn afterwards.
+  return Math.min(input.rowSample, Math.max(1e-6, (2 * want) / candidates));
+}
+
+/** Series (indices) whose every test row fits `maxTestRows`: all of them, or a seeded random subset. */
+function testSeries(nSeries: number, horizon: number, maxTestRows: number, seed: number): Set<number> {
+  const all = Array.from({ length: nSeries }, (_, i) => i);
+  const keep = Math.max(1, Math.floor(maxTestRows / horizon));
+  if (nSeries <= keep) return new Set(all);
+  const rng = new Rng(seed);
+  for (let k = 0; k < keep; k++) {
+    const j = k + rng.int(nSeries - k);
+    [all[k], all[j]] = [all[j]!, all[k]!];
+  }
+  return new Set(all.slice(0, keep));
+}
+
+/** Builds the last fold's data; `maxRows` caps fit + holdout rows, `maxTestRows` the test rows (whole series). */
+export function lastFoldData(input: AnalysisInput, maxRows: number, maxTestRows: number): LastFoldData {
   const fold = input.folds[input.folds.length - 1]!;
   const horizon = fold.testEnd - fold.origin;
   const { daily, calendar, settings, weather } = input;
@@ -76,7 +100,7 @@ export function lastFoldData(input: AnalysisInput, maxRows: number): LastFoldDat
     origin: fold.trainEnd + settings.latencyDays,
     step: input.originStep,
     maxHorizon: horizon,
-    sample: input.rowSample,
+    sample: rowShare(input, fold, horizon, maxRows),
     seed: input.seed,
   });
   const all = buildFeatures(daily, calendar, settings, rows, { weather });
@@ -87,7 +111,15 @@ export function lastFoldData(input: AnalysisInput, maxRows: number): LastFoldDat
     const day = kept.rows.origin[r]! + kept.rows.horizon[r]!;
     (day > fold.trainEnd - HOLDOUT_DAYS ? holdIdx : fitIdx).push(r);
   }
-  const testRows = forecastRows(daily, fold.origin, horizon, settings.latencyDays);
+  const every = forecastRows(daily, fold.origin, horizon, settings.latencyDays);
+  const chosen = testSeries(daily.storeId.length, horizon, maxTestRows, input.seed + 1);
+  const at: number[] = [];
+  for (let r = 0; r < every.series.length; r++) if (chosen.has(every.series[r]!)) at.push(r);
+  const testRows = {
+    series: Int32Array.from(at, (r) => every.series[r]!),
+    origin: Int32Array.from(at, (r) => every.origin[r]!),
+    horizon: Int32Array.from(at, (r) => every.horizon[r]!),
+  };
   const test: FeatureMatrix = buildFeatures(daily, calendar, settings, testRows, { weather });
   return {
     fold,

@@ -24,6 +24,7 @@ export type { AnalysisBudget, AnalysisInput, AnalysisResult } from "./types.ts";
 /** Budget defaults: small enough that the demo chain's analysis stays well under a minute on 2 cores. */
 const DEFAULTS = {
   maxRows: 10_000,
+  maxTestRows: 40_000,
   iterations: 100,
   levels: [0.5, 0.95],
   variantLevels: [0.5],
@@ -37,7 +38,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisResult>
   const { cv, budget } = input;
   const timings: Record<string, number> = {};
   const notes: string[] = [];
-  const steps = budget.curves ? 8 : 4;
+  const steps = budget.curves ? 9 : 4;
   let done = 0;
   const timed = async <T>(step: string, fn: () => T | Promise<T>): Promise<T> => {
     input.progress?.({ step: `analysis: ${step}`, done, total: steps });
@@ -97,7 +98,9 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisResult>
 
   const params = { ...DEFAULT_GBDT_PARAMS, ...input.params };
   const maxRows = budget.maxRows ?? DEFAULTS.maxRows;
-  const data = await timed("last-fold data", () => lastFoldData(input, maxRows));
+  const data = await timed("last-fold data", () =>
+    lastFoldData(input, maxRows, budget.maxTestRows ?? DEFAULTS.maxTestRows),
+  );
   if (data.fit.target.length < 200 || data.test.target.length === 0) {
     notes.push(
       `the last fold has ${data.fit.target.length} training rows and ${data.test.target.length} test rows: too few to refit the analysis models`,

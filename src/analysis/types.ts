@@ -22,6 +22,8 @@ export interface AnalysisBudget {
   dataShares?: number[];
   /** Most training rows of the models fitted here (default 10 000, drawn at random, seeded). */
   maxRows?: number;
+  /** Most test-window rows the refitted models are scored on (whole series, drawn at random; default 40 000). */
+  maxTestRows?: number;
   /** Most boosting iterations of those models (default: the main model's, at most 100). */
   iterations?: number;
   /** Quantile levels of the learning curves (default 0.5 and 0.95: the median and a stock level). */
