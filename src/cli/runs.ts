@@ -121,6 +121,9 @@ function formatRun(r: RunDetail): string {
       `per-series scores: ${r.seriesScores.map((s) => `${s.model}/${s.metric} (${s.series})`).join(", ")}`,
     );
   }
+  if (r.models.length > 0) {
+    out.push(`registered: ${r.models.map((m) => `version ${m.version} (${m.name}, ${m.stage})`).join(", ")}`);
+  }
   out.push("", "timings (s)");
   const timings = Object.entries(r.timings ?? {});
   out.push(

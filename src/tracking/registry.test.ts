@@ -16,6 +16,7 @@ import {
   rollback,
   stageHistory,
 } from "./registry.ts";
+import { getRun } from "./run-queries.ts";
 import { startRun } from "./runs.ts";
 
 async function setup() {
@@ -53,6 +54,13 @@ test("register: versions count up from 1 as candidates; wrong hash, missing file
   assert.equal((await listModels(wh)).length, 2);
   const v1 = await resolveModel(wh, "1");
   assert.deepEqual([v1.version, v1.file, v1.featureSchemaHash, v1.runId], [1, file, "fs", run.runId]);
+  assert.deepEqual(
+    (await getRun(wh, run.runId)).models.map((m) => [m.version, m.stage]),
+    [
+      [1, "candidate"],
+      [2, "candidate"],
+    ],
+  );
   wh.close();
 });
 

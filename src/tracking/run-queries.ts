@@ -28,6 +28,8 @@ export interface RunDetail extends RunSummary {
   metrics: RunMetric[];
   /** (model, metric) pairs with per-series scores, and how many series each has. */
   seriesScores: { model: string; metric: string; series: number }[];
+  /** Model versions registered from this run, with their current stage. */
+  models: { version: number; name: string; stage: string }[];
 }
 
 interface RunRow extends Record<string, string | number | boolean | null> {
@@ -75,6 +77,10 @@ export async function getRun(wh: Warehouse, runId: string): Promise<RunDetail> {
     "SELECT model, metric, count(*) AS series FROM run_series_scores WHERE run_id = $1 GROUP BY model, metric ORDER BY model, metric",
     [runId],
   );
+  const models = await wh.all<{ version: number; name: string; stage: string }>(
+    "SELECT version, name, stage FROM model_versions WHERE run_id = $1 ORDER BY version",
+    [runId],
+  );
   return {
     ...summary(row),
     config: JSON.parse(row.config),
@@ -92,6 +98,7 @@ export async function getRun(wh: Warehouse, runId: string): Promise<RunDetail> {
       hi: m.hi ?? Number.NaN,
     })),
     seriesScores: scores.map((s) => ({ ...s, series: Number(s.series) })),
+    models,
   };
 }
 
