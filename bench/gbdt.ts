@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Dataset } from "../src/gbdt/dataset.ts";
-import { closePools } from "../src/gbdt/pool.ts";
+import { closePools, getPool } from "../src/gbdt/pool.ts";
 import { train } from "../src/gbdt/train.ts";
 
 const RUNS: Record<string, { loss: string; alpha?: number; tweedieVariancePower?: number; peer: string }> = {
@@ -91,7 +91,12 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const m0 = mainThreadCpuS();
-  const ds = Dataset.fromMatrix({ data: Xtr, nRows: meta.n_train, nCols: F }, { label: ytr, maxBins: 255 });
+  // The pool starts before binning (train would start it anyway), so binning runs on it too.
+  if (threads > 1) await getPool(threads);
+  const ds = Dataset.fromMatrix(
+    { data: Xtr, nRows: meta.n_train, nCols: F },
+    { label: ytr, maxBins: 255, threads },
+  );
   const binS = (performance.now() - t0) / 1000;
   const booster = await train(ds, {
     ...cfg,

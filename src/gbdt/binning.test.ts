@@ -1,8 +1,35 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { Rng } from "../core/rng.ts";
 import { binOf, fitCategorical, fitNumeric, upperBound } from "./binning.ts";
 import { Dataset } from "./dataset.ts";
+import { closePools, getPool } from "./pool.ts";
+
+after(() => closePools());
+
+test("binning a matrix over 2 threads gives the same mappers and bins as 1 thread", async () => {
+  const rng = new Rng(21);
+  const nRows = 30_000;
+  const nCols = 5;
+  // A float32 matrix (as the benchmark data), NaN in column 1, integer codes in column 3 (categorical).
+  const data = new Float32Array(nRows * nCols);
+  for (let i = 0; i < nRows; i++) {
+    data[i * nCols] = rng.normal();
+    data[i * nCols + 1] = rng.chance(0.05) ? Number.NaN : rng.next() * 100;
+    data[i * nCols + 2] = rng.int(7);
+    data[i * nCols + 3] = rng.int(12);
+    data[i * nCols + 4] = Math.exp(rng.normal());
+  }
+  const m = { data, nRows, nCols };
+  const opts = { categorical: [3], binSampleSize: 20_000, seed: 5 };
+  await getPool(2);
+  const one = Dataset.fromMatrix(m, opts);
+  const two = Dataset.fromMatrix(m, { ...opts, threads: 2 });
+  assert.deepEqual(two.mappers, one.mappers);
+  assert.ok(two.mappers[0].nBins > 200, "column 0 uses many bins (the sampled fit is exercised)");
+  assert.deepEqual(two.bins, one.bins);
+  assert.deepEqual(two.binsByFeature(), one.binsByFeature());
+});
 
 test("few distinct values: one bin each, thresholds at midpoints, NaN in the missing bin", () => {
   const m = fitNumeric(Float64Array.from([3, 1, 2, 2, Number.NaN, 1]), 255);

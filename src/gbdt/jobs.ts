@@ -7,12 +7,14 @@
 import { decodePacked, featureRange, histKernel, PACK } from "./histogram.ts";
 import {
   addLeafValues,
+  compactRows,
   gatherResiduals,
   partitionBlock,
   partitionMerge,
   renewLeafValues,
 } from "./leaf-jobs.ts";
 import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
+import { type BinState, binShare, fitShare } from "./parallel-binning.ts";
 import { type EnsembleArrays, predictRows } from "./predict.ts";
 
 /** Load new shared state (workers read it from their port). */
@@ -35,6 +37,12 @@ export const JOB_RESIDUALS = 8;
 export const JOB_RENEW = 10;
 /** Adds the values of a0 leaves to the scores of their rows (a1 positions). */
 export const JOB_SCORE = 11;
+/** Numeric bin thresholds of a binning session (features split across threads). */
+export const JOB_FIT_BINS = 12;
+/** Bins of a binning session (rows split across threads). */
+export const JOB_BIN = 13;
+/** Compacts positions a0..a1 (partition.ts compactRows). */
+export const JOB_COMPACT = 14;
 /** Stop the worker. */
 export const JOB_EXIT = 9;
 
@@ -89,7 +97,7 @@ export interface PredictState {
 }
 
 /** What a pool session shares. */
-export type JobState = TrainState | PredictState;
+export type JobState = TrainState | PredictState | BinState;
 
 const losses = new WeakMap<TrainState, Loss>();
 
@@ -120,6 +128,14 @@ export function runJob(
   } else if (type === JOB_SCORE && s.kind === "train") {
     const [k0, k1] = chunk(a1, t, T);
     addLeafValues(s, a0, k0, k1);
+  } else if (type === JOB_COMPACT && s.kind === "train") {
+    const [k0, k1] = chunk(a1 - a0, t, T);
+    compactRows(s, a0 + k0, a0 + k1);
+  } else if (type === JOB_FIT_BINS && s.kind === "bin") {
+    fitShare(s, t, T);
+  } else if (type === JOB_BIN && s.kind === "bin") {
+    const [r0, r1] = chunk(s.nRows, t, T);
+    binShare(s, r0, r1);
   } else if (type === JOB_PREDICT && s.kind === "predict") {
     const [r0, r1] = chunk(s.nRows, t, T);
     predictRows(s.model, s.x, s.nCols, r0, r1, s.out);

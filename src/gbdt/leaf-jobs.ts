@@ -180,3 +180,33 @@ export function addLeafValues(s: TrainState, nLeaves: number, k0: number, k1: nu
     for (let k = a; k < b; k++) raw[idx[k]] += v;
   }
 }
+
+/** Copies the bins and row data of the rows at positions [k0, k1) into cbins/crow at the same positions. */
+export function compactRows(s: TrainState, k0: number, k1: number): void {
+  const { idx, bins, cbins, rowData, crow, nFeatures: F, packed } = s;
+  const l = { start: k0, end: k1 };
+  if (F % 4 === 0) {
+    const W = F / 4;
+    const src = new Uint32Array(bins.buffer, bins.byteOffset, bins.length / 4);
+    const dst = new Uint32Array(cbins.buffer, cbins.byteOffset, cbins.length / 4);
+    for (let k = l.start; k < l.end; k++) {
+      const a = idx[k] * W;
+      const b = k * W;
+      for (let j = 0; j < W; j++) dst[b + j] = src[a + j];
+    }
+  } else {
+    for (let k = l.start; k < l.end; k++) {
+      const a = idx[k] * F;
+      const b = k * F;
+      for (let j = 0; j < F; j++) cbins[b + j] = bins[a + j];
+    }
+  }
+  if (packed) for (let k = l.start; k < l.end; k++) crow[k] = rowData[idx[k]];
+  else {
+    for (let k = l.start; k < l.end; k++) {
+      const i = idx[k];
+      crow[2 * k] = rowData[2 * i];
+      crow[2 * k + 1] = rowData[2 * i + 1];
+    }
+  }
+}

@@ -3,7 +3,7 @@
  * ascending order, memory access stays forward), and compaction of small leaves.
  */
 import type { GrowContext, Leaf } from "./grower.ts";
-import { JOB_PART_BLOCK, JOB_PART_MERGE } from "./jobs.ts";
+import { JOB_COMPACT, JOB_PART_BLOCK, JOB_PART_MERGE } from "./jobs.ts";
 import {
   CTL_BIN,
   CTL_CAT,
@@ -12,6 +12,7 @@ import {
   CTL_FEATURE,
   CTL_IS_CAT,
   CTL_MISSING,
+  compactRows,
 } from "./leaf-jobs.ts";
 import type { SplitInfo } from "./split.ts";
 
@@ -82,31 +83,8 @@ export function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number
  * 10% of the rows cost 4x more per row than the root before compaction.
  */
 export function compactLeaf(ctx: GrowContext, l: Leaf): void {
-  const { idx, bins, cbins, rowData, crow, nFeatures: F, packed } = ctx.state;
-  if (F % 4 === 0) {
-    const W = F / 4;
-    const src = new Uint32Array(bins.buffer, bins.byteOffset, bins.length / 4);
-    const dst = new Uint32Array(cbins.buffer, cbins.byteOffset, cbins.length / 4);
-    for (let k = l.start; k < l.end; k++) {
-      const a = idx[k] * W;
-      const b = k * W;
-      for (let j = 0; j < W; j++) dst[b + j] = src[a + j];
-    }
-  } else {
-    for (let k = l.start; k < l.end; k++) {
-      const a = idx[k] * F;
-      const b = k * F;
-      for (let j = 0; j < F; j++) cbins[b + j] = bins[a + j];
-    }
-  }
-  if (packed) for (let k = l.start; k < l.end; k++) crow[k] = rowData[idx[k]];
-  else {
-    for (let k = l.start; k < l.end; k++) {
-      const i = idx[k];
-      crow[2 * k] = rowData[2 * i];
-      crow[2 * k + 1] = rowData[2 * i + 1];
-    }
-  }
+  if (ctx.pool !== null && l.end - l.start >= PARALLEL_MIN_ROWS) ctx.pool.run(JOB_COMPACT, l.start, l.end, 0);
+  else compactRows(ctx.state, l.start, l.end);
   l.compact = true;
 }
 

@@ -106,6 +106,7 @@ export class WorkerPool {
 }
 
 const pools = new Map<number, Promise<WorkerPool>>();
+const opened = new Map<number, WorkerPool>();
 
 /** A shared pool of `threads` threads, started on first use and reused (one session at a time per pool). */
 export function getPool(threads: number): Promise<WorkerPool> {
@@ -113,16 +114,28 @@ export function getPool(threads: number): Promise<WorkerPool> {
   if (p === undefined) {
     p = WorkerPool.open(threads);
     pools.set(threads, p);
+    p.then(
+      (pool) => {
+        if (pools.get(threads) === p) opened.set(threads, pool);
+      },
+      () => undefined,
+    );
     // A pool that failed to start is forgotten, so the next call tries again.
     p.catch(() => pools.delete(threads));
   }
   return p;
 }
 
+/** The shared pool of `threads` threads if it has started, else null (for synchronous callers). */
+export function openedPool(threads: number): WorkerPool | null {
+  return opened.get(threads) ?? null;
+}
+
 /** Stops every shared pool (tests and short scripts call this; long-running processes may keep them). */
 export async function closePools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
+  opened.clear();
   for (const p of all) await (await p).close();
 }
 
