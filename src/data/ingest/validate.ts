@@ -156,10 +156,13 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
 
 /** Widest date span (days) of a file whose keys `groupKeys` checks with one bit per day and group. */
 const MAX_KEY_SPAN_DAYS = 1500;
+/** Bound on the bits' memory, assuming the worst case of one group per row. */
+const MAX_KEY_BITS_BYTES = 2 ** 31;
 
 /**
  * For a table keyed by a required `date` plus other columns: the staged rows' first date and span in
- * days, when the span is small enough for one bit per day; otherwise (or without rows) undefined.
+ * days, when one bit per day and group is cheap (a span of at most MAX_KEY_SPAN_DAYS and at most
+ * MAX_KEY_BITS_BYTES of bits even if every row were its own group); otherwise (or without rows) undefined.
  */
 async function keyDateSpan(
   wh: Warehouse,
@@ -167,10 +170,11 @@ async function keyDateSpan(
 ): Promise<{ lo: string; days: number } | undefined> {
   const dateCol = spec.columns.find((c) => c.name === "date");
   if (!spec.key.includes("date") || dateCol?.type !== "DATE" || dateCol.nullable) return undefined;
-  const r = await wh.one<{ lo: string | null; days: number | null }>(
-    `SELECT min(date)::VARCHAR AS lo, (max(date) - min(date))::INTEGER AS days FROM ${T.stg}`,
+  const r = await wh.one<{ lo: string | null; days: number | null; n: number }>(
+    `SELECT min(date)::VARCHAR AS lo, (max(date) - min(date))::INTEGER AS days, count(*) AS n FROM ${T.stg}`,
   );
   if (r?.lo == null || r.days == null || r.days > MAX_KEY_SPAN_DAYS) return undefined;
+  if (r.n * Math.ceil((r.days + 1) / 8) > MAX_KEY_BITS_BYTES) return undefined;
   return { lo: r.lo, days: r.days };
 }
 
