@@ -40,7 +40,13 @@ async function input(): Promise<AnalysisInput> {
     rowSample: 0.5,
     seed: 3,
     threads: 1,
-    budget: { curves: true, maxRows: 3000, complexityVariants: 2, dataShares: [0.5, 1] },
+    budget: {
+      curves: true,
+      maxRows: 3000,
+      complexityVariants: 2,
+      dataShares: [0.5, 1],
+      levels: [0.5, 0.95],
+    },
   };
 }
 

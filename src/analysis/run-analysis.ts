@@ -26,7 +26,6 @@ const DEFAULTS = {
   maxRows: 10_000,
   maxTestRows: 40_000,
   iterations: 100,
-  levels: [0.5, 0.95],
   variantLevels: [0.5],
   dataShares: [0.25, 0.5, 1],
   caseRows: 50,
@@ -115,7 +114,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisResult>
     seed: input.seed,
     threads: input.threads,
   };
-  const curveLevels = budget.levels ?? DEFAULTS.levels;
+  const curveLevels = budget.levels ?? [...cv.levels];
   const variantLevels = budget.variantLevels ?? DEFAULTS.variantLevels;
   const lc = await timed("learning curves", () => learningCurves(data, curveLevels, fit));
   result.learningCurves = {

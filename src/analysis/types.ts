@@ -26,7 +26,7 @@ export interface AnalysisBudget {
   maxTestRows?: number;
   /** Most boosting iterations of those models (default: the main model's, at most 100). */
   iterations?: number;
-  /** Quantile levels of the learning curves (default 0.5 and 0.95: the median and a stock level). */
+  /** Quantile levels of the learning curves (default: every level of the CV table). */
   levels?: number[];
   /** Quantile levels the complexity and data-size variants are fitted at (default 0.5 only: they are many). */
   variantLevels?: number[];

@@ -94,7 +94,13 @@ async function smallRunPage(): Promise<string> {
       rowSample: 0.5,
       seed: 1,
       threads: 2,
-      budget: { curves: true, maxRows: 4000, complexityVariants: 2, dataShares: [0.5, 1] },
+      budget: {
+        curves: true,
+        maxRows: 4000,
+        complexityVariants: 2,
+        dataShares: [0.5, 1],
+        levels: [0.25, 0.5, 0.95],
+      },
     });
     return analysisPage(analysis, "2026-11-26T00:00:00Z");
   } finally {

@@ -34,7 +34,9 @@ export async function curvesSection(d: AnalysisPageData): Promise<Section> {
           xLabel: "boosting iteration",
           yLabel: "pinball loss",
           styleLabel: "loss on",
-          markers: lc.curves.map((c) => ({ x: c.bestIteration, label: `best q${c.level}` })),
+          // Levels differ by an order of magnitude in loss (q0.015 vs q0.5): a log axis shows every curve's shape.
+          logY: true,
+          markers: bestMarkers(lc.curves),
         }),
       ),
       caption:
@@ -58,6 +60,13 @@ export async function curvesSection(d: AnalysisPageData): Promise<Section> {
     });
   }
   return { id: "learning-curves", heading: "Learning curves by iteration", blocks };
+}
+
+/** One rule per distinct best iteration, naming every level that is best there (labels would overlap otherwise). */
+function bestMarkers(curves: { level: number; bestIteration: number }[]) {
+  const at = new Map<number, number[]>();
+  for (const c of curves) at.set(c.bestIteration, [...(at.get(c.bestIteration) ?? []), c.level]);
+  return [...at].map(([x, levels]) => ({ x, label: `best ${levels.map((l) => `q${l}`).join(", ")}` }));
 }
 
 function variantRows(vs: VariantData[]) {
