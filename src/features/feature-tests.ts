@@ -5,6 +5,7 @@
  * the codes in `limits.failOn` fail the run (default: no rows, infinities, out-of-range values) and the rest warn.
  */
 import type { FeatureTestLimits } from "../config/feature-tests.ts";
+import { InputError } from "../core/errors.ts";
 import type { FeatureMatrix } from "./build.ts";
 import { FEATURE_GROUPS, featureGroup } from "./feature-groups.ts";
 import { featureRange } from "./feature-tests-ranges.ts";
@@ -204,7 +205,9 @@ export function checkFeatureUse(
   before?: FeatureTestReport,
 ): FeatureTestReport {
   if (splitCounts.length !== names.length) {
-    throw new Error(`checkFeatureUse: ${splitCounts.length} split counts for ${names.length} features`);
+    throw new InputError(`checkFeatureUse: ${splitCounts.length} split counts for ${names.length} features`, {
+      column: "splitCounts",
+    });
   }
   const constant = new Set(before?.stats.filter((s) => s.constant).map((s) => s.name) ?? []);
   const use = names.map((name, f) => ({ name, splits: splitCounts[f]! }));

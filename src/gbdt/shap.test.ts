@@ -196,4 +196,5 @@ test("treeShap on a hand-built tree: brute force agrees and an unused feature ge
     // Base value: 0.25 + cover-weighted mean of the leaves.
     assert.ok(Math.abs(phi[3] - (0.25 + (45 * 1 + 15 * -2 + 10 * 3 + 30 * 0.5) / 100)) < 1e-12);
   }
+  assert.throws(() => treeShap(booster, [[1], [0]]), /3 features but the data has 2/);
 });

@@ -6,6 +6,7 @@
  * Rows are routed exactly as predict.ts routes them: numeric x <= threshold goes left, NaN by the default
  * direction; categorical codes go through their bin (unseen codes and NaN share the missing bin) and the bitset.
  */
+import { InputError } from "../core/errors.ts";
 import type { BinMapper } from "./binning.ts";
 import { binOf } from "./binning.ts";
 import type { Booster } from "./booster.ts";
@@ -27,14 +28,17 @@ export function treeShap(booster: Booster, x: FeatureInput, options: ShapOptions
   const { nRows, nCols, at } = accessor(x);
   const F = booster.numFeatures;
   if (nCols !== F) {
-    throw new Error(`treeShap: the model has ${F} features but the data has ${nCols}`);
+    throw new InputError(
+      `treeShap: the model has ${F} features but the data has ${nCols}; give the same columns in the same order`,
+      { column: "features" },
+    );
   }
   const trees = booster.model.trees.slice(0, options.iterations ?? booster.numTrees);
   const mappers = booster.model.mappers;
   let base = booster.model.base;
   for (const t of trees) base += expectedValue(t);
   const out = new Float64Array(nRows * (F + 1));
-  const work = new ShapWork(Math.max(1, ...trees.map(treeDepth)));
+  const work = new ShapWork(trees.reduce((m, t) => Math.max(m, treeDepth(t)), 1));
   const row = new Float64Array(F);
   for (let i = 0; i < nRows; i++) {
     for (let f = 0; f < F; f++) row[f] = routingValue(mappers[f], at(i, f));
