@@ -11,6 +11,7 @@ import { register as registerQuality } from "./quality.ts";
 import { register as registerRuns } from "./runs.ts";
 import { register as registerSimulate } from "./simulate.ts";
 import { register as registerSplits } from "./splits.ts";
+import { register as registerTrain } from "./train.ts";
 
 /** The `megaretail` command with every sub-command registered (one file per command in src/cli). */
 export function createProgram(version: string): Command {
@@ -37,6 +38,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerQuality,
   registerSplits,
   registerBacktest,
+  registerTrain,
   registerRuns,
   registerModels,
   registerForecast,

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { loadConfig } from "../config/load.ts";
+import type { ConfigInput } from "../config/schema.ts";
+import { runEtl } from "../data/etl.ts";
+import { Warehouse } from "../data/warehouse.ts";
+import { MAIN_MODEL, trainRun } from "../pipeline/train.ts";
+import { loadSimulation } from "../simulate/load.ts";
+import { simulate } from "../simulate/simulate.ts";
+import { getRun, listModels } from "../tracking/index.ts";
+
+// Here in cli/ because only the apps may import the simulator. A small chain and a small learner keep the three runs of this test to about a minute on 2 cores.
+const TRAIN: ConfigInput["train"] = {
+  rowSample: 0.5,
+  learner: { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 },
+  evaluation: { folds: 2, bootstrap: 50, baselines: ["seasonal_naive"] },
+  analysis: { curves: false, permutationRepeats: 1, importanceRows: 2000, shapRows: 50 },
+};
+
+async function chain(): Promise<{ dir: string; db: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "mr-train-"));
+  const db = join(dir, "w.duckdb");
+  await simulate(
+    { dcs: 1, stores: 2, products: 10, days: 220, seed: 5, format: "parquet" },
+    join(dir, "sim"),
+    {
+      threads: 1,
+    },
+  );
+  const wh = await Warehouse.open(db);
+  await loadSimulation(wh, join(dir, "sim"));
+  await runEtl(wh, { full: true });
+  wh.close();
+  return { dir, db };
+}
+
+const metricsOf = (file: string) => {
+  const m = JSON.parse(readFileSync(file, "utf8"));
+  return { overall: m.overall, calibration: m.calibration, paired: m.paired };
+};
+
+test("train: the same config and seed give the same model bytes and metrics; another seed changes both", async () => {
+  const { dir, db } = await chain();
+  const wh = await Warehouse.open(db);
+  try {
+    const run = (seed: number, name: string) =>
+      trainRun(
+        wh,
+        loadConfig({
+          env: {},
+          flags: { db, threads: 2, train: { ...TRAIN, seed, runsDir: join(dir, name) } },
+        }),
+      );
+    const a = await run(1, "a");
+    const b = await run(1, "b");
+    const c = await run(2, "c");
+    assert.notEqual(a.runId, b.runId);
+    assert.equal(a.modelSha256, b.modelSha256);
+    assert.equal(readFileSync(a.modelFile, "utf8"), readFileSync(b.modelFile, "utf8"));
+    assert.deepEqual(metricsOf(a.files["metrics.json"]!), metricsOf(b.files["metrics.json"]!));
+    assert.notEqual(a.modelSha256, c.modelSha256);
+    assert.notDeepEqual(
+      metricsOf(a.files["metrics.json"]!).overall,
+      metricsOf(c.files["metrics.json"]!).overall,
+    );
+
+    // The run is tracked with its artifacts, and the model registered as a candidate.
+    for (const f of [
+      "model.json",
+      "metrics.json",
+      "config.json",
+      "importance.json",
+      "feature-tests.json",
+      "analysis.json",
+    ]) {
+      assert.ok(existsSync(join(a.dir, f)), f);
+    }
+    const tracked = await getRun(wh, a.runId);
+    assert.equal(tracked.status, "succeeded");
+    assert.ok(tracked.metrics.some((m) => m.model === MAIN_MODEL && m.metric === "mean_spinball"));
+    const versions = await listModels(wh);
+    assert.deepEqual(
+      versions.map((v) => [v.version, v.stage, v.runId]).sort((x, y) => Number(x[0]) - Number(y[0])),
+      [
+        [1, "candidate", a.runId],
+        [2, "candidate", b.runId],
+        [3, "candidate", c.runId],
+      ],
+    );
+    // Importance: every level's gain table lists every feature; SHAP and permutation ran on holdout rows.
+    assert.equal(a.insights.importance.byLevel.length, 6);
+    assert.ok(a.insights.importance.shap && a.insights.importance.shap.rows > 0);
+    assert.ok(a.insights.importance.permutation && a.insights.importance.permutation.features.length > 0);
+    // The Tweedie model gives the production model's mean, so the CV table has one.
+    const bias = a.report.overall
+      .find((o) => o.model === MAIN_MODEL)!
+      .estimates.find((e) => e.metric === "bias")!;
+    assert.ok(Number.isFinite(bias.value));
+  } finally {
+    wh.close();
+  }
+});
