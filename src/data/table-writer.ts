@@ -245,9 +245,14 @@ export class TableWriter {
     }
   }
 
+  /** Whether the buffer is nearly full (less room than `headroom` more rows): then `flushIfFull` writes a part. */
+  isFull(headroom = 0): boolean {
+    return this.active.n + headroom >= this.capacity;
+  }
+
   /** Starts writing a part when the buffer is nearly full (leaves room for `headroom` more rows). */
   async flushIfFull(headroom = 0): Promise<void> {
-    if (this.active.n + headroom >= this.capacity) await this.startPart();
+    if (this.isFull(headroom)) await this.startPart();
   }
 
   /** Writes what is left, waits for every part, and returns the files written. */

@@ -101,7 +101,11 @@ export async function runShard(
     const monthStart = world.monthStart(day);
     for (let s = spec.lo; s < spec.hi; s++) {
       // Room for one store-day in every per-series table (check lines can outnumber products: margin).
-      for (const x of big) await x.flushIfFull(x === w.transactions ? 8 * np + 4096 : 2 * np + 16);
+      // Tested before awaiting: an await per table and store-day costs more than the test.
+      for (const x of big) {
+        const headroom = x === w.transactions ? 8 * np + 4096 : 2 * np + 16;
+        if (x.isFull(headroom)) await x.flushIfFull(headroom);
+      }
       runner.run(s, f, monthStart);
       // Let DuckDB pull chunks of the parts it is encoding (see TableWriter) every few thousand rows.
       sinceYield += chain.stores[s]!.open <= day ? assortment.lists[s]!.length : 0;

@@ -3,7 +3,7 @@ import { Rng } from "../core/rng.ts";
 import type { TableWriter } from "../data/table-writer.ts";
 import type { Assortment } from "./assortment.ts";
 import { CATEGORIES } from "./categories.ts";
-import { type Chain, round, STREAM } from "./chain.ts";
+import { type Chain, round, STREAM, type Store } from "./chain.ts";
 import type { CheckSplitter } from "./checks.ts";
 import { nbQuantilesAndDraw, postPromoFactor } from "./demand.ts";
 import type { Faults } from "./faults.ts";
@@ -51,6 +51,8 @@ export class StoreDayRunner {
   private slotUnits = new Float64Array(256);
   private slotPaid = new Float64Array(256);
   private slotRegular = new Float64Array(256);
+  /** Per listed product of the current store-day (index k of its list): what the passes hand on. */
+  private k = perProduct(256);
   private rowProduct = 0;
   private rowUnits = 0;
   /** Series-days simulated and written (after burn-in). */
@@ -77,7 +79,7 @@ export class StoreDayRunner {
 
   /** Runs store `s` on the day described by `f`. */
   run(s: number, f: DayFactors, monthStart: boolean): void {
-    const { chain, p, shelf, prices, promos, w, faults, q, sd } = this;
+    const { chain, p, shelf, w } = this;
     const store = chain.stores[s]!;
     const day = f.day;
     if (day < store.open) return;
@@ -86,75 +88,14 @@ export class StoreDayRunner {
     for (const i of change.removed) shelf.delist(s * np + i);
     for (const i of change.added) shelf.list(s * np + i, day, p.replenishment.listingUnits);
     const list = this.assortment.lists[s]!;
-    const delivery = (day + store.phase) % store.cycle === 0;
-    const orderTonight = (day + 1 + store.phase) % store.cycle === 0;
-    const rng = Rng.derive(p.seed, STREAM.demand, day, s);
-    faults.storeDay(day, s);
-    const rbase = store.region * NC;
-    const { typeLift, postPromoDip, postPromoDays } = p.promos;
+    this.faults.storeDay(day, s);
     if (this.slots.length < list.length) this.grow(list.length);
-    let nSlots = 0;
-    // Truth rows go straight into the writer's typed arrays (valid until the caller's next flushIfFull).
-    const truth = w.truth.block();
-    const ti = truth.ints;
-    const td = truth.doubles;
-    for (let k = 0; k < list.length; k++) {
-      const pi = list[k]!;
-      const prod = chain.products[pi]!;
-      const i = s * np + pi;
-      const cat = prod.category;
-      const slot = prices.zoneSlot(pi, s);
-      const regular = prices.zoneRegular[slot]!;
-      let paid = regular;
-      let fPromo = 1;
-      let fPrice = prices.zoneFactor[slot]!;
-      const a = promos.active[pi]!;
-      const promo = a >= 0 ? promos.promos[a]! : null;
-      if (promo && inScope(promo, store)) {
-        paid = Math.max(0.01, round(regular * (1 - promo.discount), 2));
-        fPromo = typeLift[promo.type];
-        fPrice = prices.priceFactor(pi, paid, store.zone);
-      } else {
-        const b = promos.previous[pi]!;
-        if (b >= 0 && inScope(promos.promos[b]!, store)) {
-          fPromo = postPromoFactor(day - promos.promos[b]!.end, postPromoDip, postPromoDays);
-        }
-      }
-      const level = f.productLevel[pi]! * store.level;
-      const rc = rbase + cat;
-      const mean = level * f.season[cat]! * f.event[rc]! * f.weather[rc]! * fPromo * fPrice;
-      const demand = nbQuantilesAndDraw(mean, prod.size, rng.next(), q);
-      shelf.open(i, day, delivery, prod.shelfLife, sd);
-      const units = Math.min(demand, sd.available);
-      shelf.sell(i, day, units);
-      if (orderTonight) shelf.placeOrder(i, day, day + 1, store.cycle, prod.shelfLife, this.policy);
-      if (!f.out) continue;
-      this.seriesDays++;
-      const r = truth.n;
-      ti[0]![r] = day;
-      ti[1]![r] = s;
-      ti[2]![r] = pi;
-      td[3]![r] = level;
-      td[4]![r] = f.season[cat]!;
-      td[5]![r] = f.event[rc]!;
-      td[6]![r] = f.weather[rc]!;
-      td[7]![r] = fPromo;
-      td[8]![r] = fPrice;
-      td[9]![r] = mean;
-      td[10]![r] = prod.size;
-      for (let j = 0; j < 6; j++) ti[11 + j]![r] = q[j]!;
-      ti[17]![r] = demand;
-      w.truth.end();
-      this.writeStock(s, pi, day, units);
-      this.writePrice(s, pi, day, regular, promo && paid !== regular ? paid : Number.NaN);
-      if (units > 0) {
-        this.slots[nSlots] = pi;
-        this.slotUnits[nSlots] = units;
-        this.slotPaid[nSlots] = paid;
-        this.slotRegular[nSlots] = regular;
-        nSlots++;
-      }
-    }
+    // Three passes over the products rather than one loop: each pass is small enough for V8 to inline
+    // its calls (demand draw, shelf) and keep its numbers unboxed. Draws keep their order: the demand
+    // stream in the demand pass, the fault stream in the shelf pass, each in product order as before.
+    this.pricePass(store, list, f);
+    this.demandPass(s, list, f, Rng.derive(p.seed, STREAM.demand, day, s));
+    const nSlots = this.shelfPass(store, list, f);
     if (!f.out) return;
     let checks = 0;
     if (w.transactions) checks = this.writeChecks(s, day, nSlots, f.lost);
@@ -164,6 +105,113 @@ export class StoreDayRunner {
     w.traffic.num(1, s);
     w.traffic.num(2, Math.round(checks * p.basket.visitorsPerCheck * Math.exp(0.05 * trng.normal())));
     w.traffic.end();
+  }
+
+  /** Regular and paid price, promotion and price factors, level and mean of every listed product. */
+  private pricePass(store: Store, list: Int32Array, f: DayFactors): void {
+    const { chain, prices, promos, k: x } = this;
+    const { typeLift, postPromoDip, postPromoDays } = this.p.promos;
+    const rbase = store.region * NC;
+    for (let k = 0; k < list.length; k++) {
+      const pi = list[k]!;
+      const cat = chain.products[pi]!.category;
+      const slot = prices.zoneSlot(pi, store.index);
+      const regular = prices.zoneRegular[slot]!;
+      let paid = regular;
+      let fPromo = 1;
+      let fPrice = prices.zoneFactor[slot]!;
+      const a = promos.active[pi]!;
+      if (a >= 0 && inScope(promos.promos[a]!, store)) {
+        const promo = promos.promos[a]!;
+        paid = Math.max(0.01, round(regular * (1 - promo.discount), 2));
+        fPromo = typeLift[promo.type];
+        fPrice = prices.priceFactor(pi, paid, store.zone);
+      } else {
+        const b = promos.previous[pi]!;
+        if (b >= 0 && inScope(promos.promos[b]!, store)) {
+          fPromo = postPromoFactor(f.day - promos.promos[b]!.end, postPromoDip, postPromoDays);
+        }
+      }
+      const level = f.productLevel[pi]! * store.level;
+      const rc = rbase + cat;
+      x.regular[k] = regular;
+      x.paid[k] = paid;
+      x.fPromo[k] = fPromo;
+      x.fPrice[k] = fPrice;
+      x.level[k] = level;
+      x.mean[k] = level * f.season[cat]! * f.event[rc]! * f.weather[rc]! * fPromo * fPrice;
+    }
+  }
+
+  /** Draws every listed product's demand from its distribution; on written days writes its truth row. */
+  private demandPass(s: number, list: Int32Array, f: DayFactors, rng: Rng): void {
+    const { chain, q, k: x } = this;
+    const day = f.day;
+    const rbase = chain.stores[s]!.region * NC;
+    // Truth rows go straight into the writer's typed arrays (valid until the caller's next flushIfFull).
+    const truth = this.w.truth;
+    const b = truth.block();
+    const ti = b.ints;
+    const td = b.doubles;
+    for (let k = 0; k < list.length; k++) {
+      const pi = list[k]!;
+      const prod = chain.products[pi]!;
+      const demand = nbQuantilesAndDraw(x.mean[k]!, prod.size, rng.next(), q);
+      x.demand[k] = demand;
+      if (!f.out) continue;
+      const cat = prod.category;
+      const rc = rbase + cat;
+      const r = b.n;
+      ti[0]![r] = day;
+      ti[1]![r] = s;
+      ti[2]![r] = pi;
+      td[3]![r] = x.level[k]!;
+      td[4]![r] = f.season[cat]!;
+      td[5]![r] = f.event[rc]!;
+      td[6]![r] = f.weather[rc]!;
+      td[7]![r] = x.fPromo[k]!;
+      td[8]![r] = x.fPrice[k]!;
+      td[9]![r] = x.mean[k]!;
+      td[10]![r] = prod.size;
+      for (let j = 0; j < 6; j++) ti[11 + j]![r] = q[j]!;
+      ti[17]![r] = demand;
+      truth.end();
+    }
+    if (f.out) this.seriesDays += list.length;
+  }
+
+  /**
+   * Runs every listed product's shelf (expiry, delivery, sales = min(demand, stock), tonight's order); on
+   * written days writes stock and price rows and collects the products sold. Returns how many were sold.
+   */
+  private shelfPass(store: Store, list: Int32Array, f: DayFactors): number {
+    const { chain, shelf, sd, k: x } = this;
+    const s = store.index;
+    const day = f.day;
+    const np = chain.products.length;
+    const delivery = (day + store.phase) % store.cycle === 0;
+    const orderTonight = (day + 1 + store.phase) % store.cycle === 0;
+    let nSlots = 0;
+    for (let k = 0; k < list.length; k++) {
+      const pi = list[k]!;
+      const prod = chain.products[pi]!;
+      const i = s * np + pi;
+      shelf.open(i, day, delivery, prod.shelfLife, sd);
+      const units = Math.min(x.demand[k]!, sd.available);
+      shelf.sell(i, day, units);
+      if (orderTonight) shelf.placeOrder(i, day, day + 1, store.cycle, prod.shelfLife, this.policy);
+      if (!f.out) continue;
+      this.writeStock(s, pi, day, units);
+      this.writePrice(s, pi, day, k);
+      if (units > 0) {
+        this.slots[nSlots] = pi;
+        this.slotUnits[nSlots] = units;
+        this.slotPaid[nSlots] = x.paid[k]!;
+        this.slotRegular[nSlots] = x.regular[k]!;
+        nSlots++;
+      }
+    }
+    return nSlots;
   }
 
   private writeStock(s: number, pi: number, day: Day, units: number): void {
@@ -185,8 +233,11 @@ export class StoreDayRunner {
     }
   }
 
-  private writePrice(s: number, pi: number, day: Day, regular: number, promoPrice: number): void {
+  /** The price row of list position `k` (prices passed by position: a double argument would be boxed). */
+  private writePrice(s: number, pi: number, day: Day, k: number): void {
     const pw = this.w.prices;
+    const regular = this.k.regular[k]!;
+    const paid = this.k.paid[k]!;
     let price = regular;
     if (this.faults.bad()) {
       price = -regular;
@@ -198,7 +249,7 @@ export class StoreDayRunner {
     b.ints[1]![r] = s;
     b.ints[2]![r] = pi;
     b.doubles[3]![r] = price;
-    b.doubles[4]![r] = promoPrice;
+    b.doubles[4]![r] = paid !== regular ? paid : Number.NaN;
     pw.end();
   }
 
@@ -312,6 +363,7 @@ export class StoreDayRunner {
   }
 
   private grow(n: number): void {
+    this.k = perProduct(n * 2);
     this.slots = new Int32Array(n * 2);
     this.slotUnits = new Float64Array(n * 2);
     this.slotPaid = new Float64Array(n * 2);
@@ -322,4 +374,17 @@ export class StoreDayRunner {
 function expectLayout(w: TableWriter, layout: string): void {
   if (w.layout() !== layout)
     throw new Error(`${w.table.name}: columns staged as ${w.layout()}, the simulator writes ${layout}`);
+}
+
+/** Scratch arrays of one store-day, one slot per listed product. */
+function perProduct(n: number) {
+  return {
+    regular: new Float64Array(n),
+    paid: new Float64Array(n),
+    fPromo: new Float64Array(n),
+    fPrice: new Float64Array(n),
+    level: new Float64Array(n),
+    mean: new Float64Array(n),
+    demand: new Int32Array(n),
+  };
 }
