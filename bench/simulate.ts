@@ -2,7 +2,7 @@
  * npm run bench:simulate -- [--stores 650 --products 300 --days 1100 --dcs 10 --format parquet --no-checks
  * --threads N --dir DIR --no-docs]: simulates a chain of about 100M (date, store, product) series-days into a temp
  * directory (deleted afterwards), in a child process so its peak RSS is its own; prints rows/s, CPU and peak
- * RSS and writes the `## Simulator` section of docs/BENCHMARKS.md.
+ * RSS and writes the `## Simulator` section of docs/BENCHMARKS.md (keeping its hand-written `### Notes`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -117,7 +117,11 @@ function writeDocs(text: string): void {
   if (start < 0) next = `${old.trimEnd()}\n\n${text}`;
   else {
     const end = old.indexOf("\n## ", start + 3);
-    next = `${old.slice(0, start)}${text}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
+    // A hand-written "### Notes" part of the section (history, analysis) survives a re-run.
+    const body = old.slice(start, end < 0 ? old.length : end + 1);
+    const notesAt = body.indexOf("\n### Notes");
+    const notes = notesAt < 0 ? "" : `${body.slice(notesAt + 1).trimEnd()}\n`;
+    next = `${old.slice(0, start)}${text}${notes ? `\n${notes}` : ""}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
   }
   writeFileSync(path, next.endsWith("\n") ? next : `${next}\n`);
 }
