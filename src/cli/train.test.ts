@@ -7,10 +7,11 @@ import { loadConfig } from "../config/load.ts";
 import type { ConfigInput } from "../config/schema.ts";
 import { runEtl } from "../data/etl.ts";
 import { Warehouse } from "../data/warehouse.ts";
-import { MAIN_MODEL, trainRun } from "../pipeline/train.ts";
+import { FeatureTestsFailed, MAIN_MODEL, trainRun } from "../pipeline/train.ts";
 import { loadSimulation } from "../simulate/load.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { getRun, listModels } from "../tracking/index.ts";
+import { listRuns } from "../tracking/run-queries.ts";
 
 // Here in cli/ because only the apps may import the simulator. A small chain and a small learner keep the three runs of this test to about a minute on 2 cores.
 const TRAIN: ConfigInput["train"] = {
@@ -99,6 +100,37 @@ test("train: the same config and seed give the same model bytes and metrics; ano
       .find((o) => o.model === MAIN_MODEL)!
       .estimates.find((e) => e.metric === "bias")!;
     assert.ok(Number.isFinite(bias.value));
+  } finally {
+    wh.close();
+  }
+});
+
+test("train: a failing feature test stops the run before any fit, with the report and a failed run recorded", async () => {
+  const { dir, db } = await chain();
+  const wh = await Warehouse.open(db);
+  try {
+    // The simulated chain has no SNAP days: the snap flag is constant, which fails when "constant" is in failOn.
+    const config = loadConfig({
+      env: {},
+      flags: {
+        db,
+        featureTests: { failOn: ["constant"] },
+        train: { ...TRAIN, runsDir: join(dir, "runs") },
+      },
+    });
+    const err = await trainRun(wh, config).then(
+      () => assert.fail("the run should fail"),
+      (e: Error) => e,
+    );
+    assert.ok(err instanceof FeatureTestsFailed, String(err));
+    assert.match(err.message, /feature-tests\.json: \d+ feature test\(s\) failed \(before training\)/);
+    assert.match(err.message, /error constant snap/);
+    const runs = await listRuns(wh);
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0]!.status, "failed");
+    const report = JSON.parse(readFileSync(join(runs[0]!.dir, "feature-tests.json"), "utf8"));
+    assert.equal(report.ok, false);
+    assert.deepEqual(await listModels(wh), []);
   } finally {
     wh.close();
   }

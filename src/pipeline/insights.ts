@@ -114,7 +114,7 @@ export async function modelInsights(o: {
   });
   const splitTotals = new Float64Array(names.length);
   for (const l of byLevel) for (const f of l.features) splitTotals[names.indexOf(f.name)]! += f.splits;
-  const after = checkFeatureUse(names, splitTotals, o.limits);
+  const after = checkFeatureUse(names, splitTotals, o.limits, o.before);
 
   const k = Math.max(0, model.levels.indexOf(0.5));
   const median = model.boosters[k]!;

@@ -15,7 +15,7 @@ import { QUANTILES } from "../core/quantiles.ts";
 import { loadTruthPanel } from "../data/truth.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { writeAtomic } from "../data/write-atomic.ts";
-import type { FeatureTestReport } from "../features/feature-tests.ts";
+import { type FeatureTestReport, formatFeatureIssues } from "../features/feature-tests.ts";
 import { demandPanel, type FeatureData, type FitInput } from "../models/forecaster.ts";
 import { DEFAULT_GBDT_PARAMS } from "../models/gbdt-quantile.ts";
 import { oracle } from "../models/oracle.ts";
@@ -299,14 +299,13 @@ export async function trainRun(
 /** The feature tests failed: the run stops, feature-tests.json says which feature broke which limit. */
 export class FeatureTestsFailed extends InputError {
   constructor(file: string, report: FeatureTestReport) {
-    const failed = report.issues.filter((i) => i.severity === "error");
+    const failed = report.issues.filter((i) => i.severity === "error").length;
+    const lines = formatFeatureIssues(report).split("\n");
     super(
-      `feature tests failed (${failed.length}): ${failed
-        .slice(0, 5)
-        .map((i) => i.message)
-        .join(
-          "; ",
-        )}${failed.length > 5 ? "; ..." : ""} — fix the data or the feature settings, or relax config featureTests`,
+      `${failed} feature test(s) failed (${report.stage} training); the report lists every issue:\n  ${lines
+        .slice(0, 12)
+        .join("\n  ")}${lines.length > 12 ? `\n  ... ${lines.length - 12} more` : ""}\n` +
+        "Fix the data or the feature settings, or change config featureTests (docs/configuration.md).",
       { file },
     );
   }
