@@ -25,7 +25,7 @@ export async function markDuplicates(wh: Warehouse, spec: TableSpec): Promise<vo
       SELECT rid, 'duplicate_key', NULL,
         'key (${spec.key.join(", ")}) = (' || ${keyText} || ') repeats an earlier row of this file', _row
       FROM (
-        SELECT rowid AS rid, ${key}, s AS _row FROM ${T.stg} s ${valid}
+        SELECT rowid AS rid, ${key}, _stg_row AS _row FROM ${T.stg} _stg_row ${valid}
           AND hash(${key}) IN (SELECT h FROM _ing_dup_hashes)
       )
       QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY rid) > 1`);

@@ -139,14 +139,14 @@ export async function validateStaged(wh: Warehouse, spec: TableSpec, hasTypeErro
   if (checks.length === 0) {
     await wh.run(`CREATE TEMP TABLE ${T.bad} AS
       SELECT rowid AS rid, NULL::VARCHAR AS reason, NULL::VARCHAR AS column_name, NULL::VARCHAR AS message,
-        s AS _row
-      FROM ${T.stg} s LIMIT 0`);
+        _stg_row AS _row
+      FROM ${T.stg} _stg_row LIMIT 0`);
   } else {
     // The WHERE repeats the conditions so the CASE (and its messages) runs only on failing rows. A NULL
     // condition does not fire, as in the CASE: OR is true as soon as one condition is.
     await wh.run(`CREATE TEMP TABLE ${T.bad} AS
       SELECT rid, r.reason AS reason, r.column_name AS column_name, r.message AS message, _row FROM (
-        SELECT rowid AS rid, CASE ${cases} END AS r, s AS _row FROM ${T.stg} s
+        SELECT rowid AS rid, CASE ${cases} END AS r, _stg_row AS _row FROM ${T.stg} _stg_row
         WHERE ${checks.map((k) => `(${k.when})`).join(" OR ")}
       )`);
   }
