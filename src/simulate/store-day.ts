@@ -304,18 +304,26 @@ export class StoreDayRunner {
       const slot = lines.slot[k]!;
       const units = lines.units[k]!;
       const paid = this.slotPaid[slot]!;
-      const bad = this.badRow("transactions", s, day, this.slots[slot]!, units);
-      const times = !bad && this.faults.duplicate() ? 2 : 1;
-      if (times === 2) {
-        this.faults.record(
-          "duplicate_row",
-          "transactions",
-          day,
-          s,
-          this.rowProduct,
-          null,
-          "check line written twice",
-        );
+      let product = this.slots[slot]!;
+      let written = units;
+      let times = 1;
+      // Faults off (the usual case): no call per line for the fault draws.
+      if (this.faults.on) {
+        const bad = this.badRow("transactions", s, day, product, units);
+        product = this.rowProduct;
+        written = this.rowUnits;
+        if (!bad && this.faults.duplicate()) {
+          times = 2;
+          this.faults.record(
+            "duplicate_row",
+            "transactions",
+            day,
+            s,
+            product,
+            null,
+            "check line written twice",
+          );
+        }
       }
       for (let t = 0; t < times; t++) {
         const b = tw.block();
@@ -324,8 +332,8 @@ export class StoreDayRunner {
         b.doubles[1]![r] = ymd * 100000 + c + 1;
         b.ints[2]![r] = line;
         b.doubles[3]![r] = day * 86400 + lines.seconds[c]!;
-        b.ints[4]![r] = this.rowProduct;
-        b.doubles[5]![r] = this.rowUnits;
+        b.ints[4]![r] = product;
+        b.doubles[5]![r] = written;
         b.doubles[6]![r] = round(units * paid, 2);
         b.doubles[7]![r] = round(units * (this.slotRegular[slot]! - paid), 2);
         tw.end();
