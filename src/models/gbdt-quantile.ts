@@ -1,7 +1,7 @@
 import type { Day } from "../core/days.ts";
-import type { FeatureMatrix, FeatureRows } from "../features/build.ts";
+import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
-import { Dataset } from "../gbdt/dataset.ts";
+import { Dataset, type FeatureInput } from "../gbdt/dataset.ts";
 import type { TrainParams } from "../gbdt/params.ts";
 import { train } from "../gbdt/train.ts";
 import {
@@ -96,20 +96,20 @@ export async function fitQuantileBoosters(
 
 /**
  * Writes the boosters' predictions on forecast rows into a forecast block (level k of row r at
- * [series][horizon step][k], floored at 0); `threads` > 1 predicts over the worker pool.
+ * [series][horizon step][k], floored at 0); `x` holds the rows' features (the matrix's columns, or a row-major
+ * copy made once for every booster); `threads` > 1 predicts over the worker pool.
  */
 export async function predictQuantilesInto(
   f: QuantileForecast,
   boosters: readonly Booster[],
   rows: FeatureRows,
-  matrix: FeatureMatrix,
+  x: FeatureInput,
   threads = 1,
 ): Promise<void> {
   const L = f.levels.length;
   const horizon = f.horizon;
   for (const [k, b] of boosters.entries()) {
-    const pred =
-      threads > 1 ? await b.predictParallel(matrix.columns, { threads }) : b.predict(matrix.columns);
+    const pred = threads > 1 ? await b.predictParallel(x, { threads }) : b.predict(x);
     for (let r = 0; r < pred.length; r++) {
       const at = (rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k;
       f.q[at] = Math.max(0, pred[r]!);
@@ -139,7 +139,7 @@ export function gbdtQuantile(
         async predict(origin: Day, horizon: number): Promise<QuantileForecast> {
           const { rows, matrix } = forecastMatrix(input, origin, horizon);
           const f = emptyForecast(origin, horizon, input.levels, input.panel.keys.length, false);
-          await predictQuantilesInto(f, boosters, rows, matrix);
+          await predictQuantilesInto(f, boosters, rows, matrix.columns);
           return f;
         },
       };

@@ -1,7 +1,8 @@
 import type { Day } from "../core/days.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
-import type { FeatureMatrix, FeatureRows } from "../features/build.ts";
+import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
+import type { FeatureInput } from "../gbdt/dataset.ts";
 import { train } from "../gbdt/train.ts";
 import { countQuantile } from "./count-quantiles.ts";
 import {
@@ -79,16 +80,13 @@ export async function predictTweedieInto(
   fit: TweedieFit,
   daily: DailyPanel,
   rows: FeatureRows,
-  matrix: FeatureMatrix,
+  x: FeatureInput,
   threads = 1,
   meanOnly = false,
 ): Promise<void> {
   const L = meanOnly ? 0 : f.levels.length;
   const segment = segmentCodes(daily, fit.segmentAttribute);
-  const pred =
-    threads > 1
-      ? await fit.booster.predictParallel(matrix.columns, { threads })
-      : fit.booster.predict(matrix.columns);
+  const pred = threads > 1 ? await fit.booster.predictParallel(x, { threads }) : fit.booster.predict(x);
   for (let r = 0; r < pred.length; r++) {
     const cell = rows.series[r]! * f.horizon + rows.horizon[r]! - 1;
     const mean = Math.max(0, pred[r]!);
@@ -117,7 +115,7 @@ export function gbdtTweedie(
         async predict(origin: Day, horizon: number): Promise<QuantileForecast> {
           const { rows, matrix } = forecastMatrix(input, origin, horizon);
           const f = emptyForecast(origin, horizon, input.levels, daily.storeId.length, true);
-          await predictTweedieInto(f, fit, daily, rows, matrix);
+          await predictTweedieInto(f, fit, daily, rows, matrix.columns);
           return f;
         },
       };

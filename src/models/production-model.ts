@@ -4,6 +4,7 @@ import { buildFeatures, type FeatureRows } from "../features/build.ts";
 import type { FeatureSettings } from "../features/names.ts";
 import { forecastRows } from "../features/rows.ts";
 import type { Booster } from "../gbdt/booster.ts";
+import type { RowMajorMatrix } from "../gbdt/dataset.ts";
 import type { TrainParams } from "../gbdt/params.ts";
 import { trainingData, withoutFeatures } from "./feature-model-data.ts";
 import { emptyForecast, type FeatureData, type FitInput, type QuantileForecast } from "./forecaster.ts";
@@ -147,10 +148,12 @@ export class ProductionModel {
     const t1 = performance.now();
     const f = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
     const threads = options.threads ?? 1;
-    await predictQuantilesInto(f, this.boosters, rows, matrix, threads);
+    // One row-major copy for all seven boosters (each would otherwise transpose the columns again).
+    const x = rowMajor(matrix.columns, threads > 1);
+    await predictQuantilesInto(f, this.boosters, rows, x, threads);
     if (this.parts.tweedie) {
       // Only the mean: the level quantiles stay the pinball models' (the NB ones are not computed).
-      await predictTweedieInto(f, this.parts.tweedie, daily, rows, matrix, threads, true);
+      await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
     } else {
       meanFromQuantiles(f, rows);
     }
@@ -174,6 +177,27 @@ export class ProductionModel {
   static deserialize(json: string, file: string): ProductionModel {
     return new ProductionModel(readModelFile(json, file));
   }
+}
+
+/** Columns as one row-major Float32 matrix (in a SharedArrayBuffer for the worker pool). */
+function rowMajor(columns: readonly Float32Array[], shared: boolean): RowMajorMatrix {
+  const nCols = columns.length;
+  const nRows = columns[0]?.length ?? 0;
+  const bytes = Math.max(1, nRows * nCols) * 4;
+  const data = new Float32Array(
+    shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes),
+    0,
+    nRows * nCols,
+  );
+  const BLOCK = 256; // rows per block: the block's part of the matrix stays in cache while the columns stream in
+  for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
+    const r1 = Math.min(nRows, r0 + BLOCK);
+    for (let c = 0; c < nCols; c++) {
+      const col = columns[c]!;
+      for (let r = r0; r < r1; r++) data[r * nCols + c] = col[r]!;
+    }
+  }
+  return { data, nRows, nCols };
 }
 
 /** The forecast rows of the chosen series only (same order as `all`). */
