@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { exportBacktest } from "../data/backtest-store.ts";
+import { writeAtomic } from "../data/write-atomic.ts";
 import { MODELS } from "../models/registry.ts";
 import type { CvReport } from "../validation/evaluate-cv.ts";
 import { backtestJob } from "../validation/job.ts";
@@ -9,7 +10,6 @@ import { backtestPage } from "./backtest-page.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
 import { dayFlag, intFlag, listFlag, shareFlag } from "./parse.ts";
 import { progressBar } from "./progress-bar.ts";
-import { writeAtomic } from "../data/write-atomic.ts";
 
 interface BacktestOptions extends CommonOptions {
   models: string;

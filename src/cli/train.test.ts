@@ -73,6 +73,7 @@ test("train: the same config and seed give the same model bytes and metrics; ano
       "model.json",
       "metrics.json",
       "config.json",
+      "config.resolved.json",
       "importance.json",
       "feature-tests.json",
       "analysis.json",

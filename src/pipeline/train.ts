@@ -226,8 +226,8 @@ export async function trainRun(
       "metrics.json",
       `${JSON.stringify({ runId: run.runId, featureSchemaHash: schema.hash, modelSha256, ...report }, null, 2)}\n`,
     );
-    const resolvedConfig = { ...config, train: { ...t, learner } };
-    write("config.json", `${JSON.stringify(resolvedConfig, null, 2)}\n`);
+    // config.json (written by startRun) is the config as given; this one has the learner settings tuning chose.
+    write("config.resolved.json", `${JSON.stringify({ ...config, train: { ...t, learner } }, null, 2)}\n`);
     if (options.renderers) {
       write(
         "report.html",
@@ -238,20 +238,6 @@ export async function trainRun(
     if (!insights.featureTests.ok) {
       throw new FeatureTestsFailed(files["feature-tests.json"]!, insights.featureTests.after);
     }
-    const nSeries = daily.storeId.length;
-    await finishRun(wh, run, {
-      status: "succeeded",
-      metrics: runMetrics(report),
-      timings,
-      artifacts: Object.keys(files),
-      seriesScores: seriesScores(cv, nSeries).map((s) => ({
-        model: s.model,
-        metric: "mean_pinball",
-        storeId: Array.from(s.series, (i) => daily.storeId[i]!),
-        productId: Array.from(s.series, (i) => daily.productId[i]!),
-        value: s.value,
-      })),
-    });
     const modelVersion = t.register
       ? (
           await registerModel(wh, {
@@ -268,6 +254,20 @@ export async function trainRun(
           })
         ).version
       : null;
+    const nSeries = daily.storeId.length;
+    await finishRun(wh, run, {
+      status: "succeeded",
+      metrics: runMetrics(report),
+      timings,
+      artifacts: Object.keys(files),
+      seriesScores: seriesScores(cv, nSeries).map((s) => ({
+        model: s.model,
+        metric: "mean_pinball",
+        storeId: Array.from(s.series, (i) => daily.storeId[i]!),
+        productId: Array.from(s.series, (i) => daily.productId[i]!),
+        value: s.value,
+      })),
+    });
     return {
       runId: run.runId,
       dir: run.dir,
