@@ -136,3 +136,41 @@ test("train: a failing feature test stops the run before any fit, with the repor
     wh.close();
   }
 });
+
+test("train --tune: trials on the inner folds, the best one's settings fit the final model and are recorded", async () => {
+  const { dir, db } = await chain();
+  const wh = await Warehouse.open(db);
+  try {
+    const config = loadConfig({
+      env: {},
+      flags: {
+        db,
+        validation: { innerFolds: 2 },
+        train: {
+          ...TRAIN,
+          runsDir: join(dir, "runs"),
+          analysis: { enabled: false, permutationRepeats: 0, shapRows: 0 },
+          tune: { enabled: true, trials: 3, method: "random" },
+        },
+      },
+    });
+    const r = await trainRun(wh, config);
+    assert.ok(r.tune);
+    assert.equal(r.tune.trials.length, 3);
+    assert.equal(r.tune.folds, 2);
+    assert.equal(r.tune.best.score, Math.min(...r.tune.trials.map((t) => t.score)));
+    for (const [k, v] of Object.entries(r.tune.best.params)) {
+      assert.equal(r.learner[k as keyof typeof r.learner], v, k);
+    }
+    const resolved = JSON.parse(readFileSync(r.files["config.resolved.json"]!, "utf8"));
+    assert.deepEqual(resolved.train.learner, r.learner);
+    assert.ok(existsSync(join(r.dir, "tune.json")));
+    const model = JSON.parse(readFileSync(r.modelFile, "utf8"));
+    assert.ok(
+      JSON.stringify(model).includes(`"maxLeaves":${r.learner.maxLeaves}`),
+      "the model was fitted with the tuned leaves",
+    );
+  } finally {
+    wh.close();
+  }
+});
