@@ -163,7 +163,7 @@ export async function residualsSection(d: AnalysisPageData): Promise<Section> {
           "mean",
           "median",
           "P(y > q)",
-          "asked",
+          "1 \u2212 \u03c4",
           "P(y < q)",
           "units short",
           "units over",
