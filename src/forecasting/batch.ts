@@ -10,7 +10,7 @@ import { type ChainContext, loadChainContext } from "./chain-context.ts";
 import { exportForecasts } from "./export.ts";
 import { choosePartitions, completedPartitions, dcFilter, forecastPartitions } from "./partitions.ts";
 import { fillPlannedInputs, type PlannedFill } from "./planned.ts";
-import { writePartition } from "./write.ts";
+import { checkLevels, writePartition } from "./write.ts";
 
 /** What a batch forecast job is asked to do. */
 export interface ForecastJobOptions {
@@ -89,6 +89,7 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
   const now = o.now ?? (() => new Date());
   const lat = model.settings.latencyDays;
   const horizon = model.horizon;
+  checkLevels(model.levels);
   const span = await loadChainContext(wh, o.origin === undefined ? undefined : o.origin - lat);
   const origin = o.origin ?? defaultOrigin(span.dataEnd, model);
   const cutoff = origin - lat;

@@ -19,6 +19,16 @@ export interface PartitionRows {
   forecast: QuantileForecast;
 }
 
+/** The forecasts table holds the six levels of SPEC.md: a model with other levels is refused before any work. */
+export function checkLevels(levels: readonly number[]): void {
+  if (levels.length !== QUANTILES.length || levels.some((l, k) => l !== QUANTILES[k])) {
+    throw new InputError(
+      `the model forecasts levels ${levels.join(", ")} but the forecasts table holds ${QUANTILES.join(", ")}; use a model trained on those levels`,
+      { column: "levels" },
+    );
+  }
+}
+
 /** A timestamp literal DuckDB reads as UTC. */
 function timestamp(d: Date): string {
   return d.toISOString().replace("T", " ").replace("Z", "");
@@ -30,12 +40,7 @@ function timestamp(d: Date): string {
  */
 export async function writePartition(wh: Warehouse, p: PartitionRows): Promise<number> {
   const f = p.forecast;
-  if (f.levels.length !== QUANTILES.length || f.levels.some((l, k) => l !== QUANTILES[k])) {
-    throw new InputError(
-      `the model forecasts levels ${f.levels.join(", ")} but the forecasts table holds ${QUANTILES.join(", ")}; use a model trained on those levels`,
-      { column: "levels" },
-    );
-  }
+  checkLevels(f.levels);
   const H = f.horizon;
   const L = QUANTILES.length;
   const n = p.series.length * H;
