@@ -220,7 +220,9 @@ export async function trainRun(
         }),
       );
       for (const c of analysis.cases) write(`cases/${c.name}.csv`, c.csv);
-      write("analysis.json", `${JSON.stringify(analysis, null, 2)}\n`);
+      // The case rows live in cases/*.csv; analysis.json names the file instead of holding the rows twice.
+      const cases = analysis.cases.map(({ csv: _, ...c }) => ({ ...c, file: `cases/${c.name}.csv` }));
+      write("analysis.json", `${JSON.stringify({ ...analysis, cases }, null, 2)}\n`);
     }
     write(
       "metrics.json",
