@@ -19,7 +19,7 @@ import { type FeatureTestReport, formatFeatureIssues } from "../features/feature
 import { demandPanel, type FeatureData, type FitInput } from "../models/forecaster.ts";
 import { DEFAULT_GBDT_PARAMS } from "../models/gbdt-quantile.ts";
 import { oracle } from "../models/oracle.ts";
-import { FEATURE_SET_VERSION, featureSchemaOf, ProductionModel } from "../models/production-model.ts";
+import { FEATURE_SET_VERSION, ProductionModel } from "../models/production-model.ts";
 import { makeForecasters } from "../models/registry.ts";
 import { finishRun, type RunHandle, registerModel, startRun } from "../tracking/index.ts";
 import { runBacktest } from "../validation/backtest.ts";
@@ -86,7 +86,6 @@ export async function trainRun(
     loadModelData(wh, t.dataEnd ? parseDay(t.dataEnd) : undefined),
   );
   const settings = config.features;
-  const schema = featureSchemaOf(settings, weather !== null);
   const run: RunHandle = await startRun(wh, {
     kind: "train",
     runsDir: t.runsDir,
@@ -226,7 +225,7 @@ export async function trainRun(
     }
     write(
       "metrics.json",
-      `${JSON.stringify({ runId: run.runId, featureSchemaHash: schema.hash, modelSha256, ...report }, null, 2)}\n`,
+      `${JSON.stringify({ runId: run.runId, featureSchemaHash: model.schema.hash, modelSha256, ...report }, null, 2)}\n`,
     );
     // config.json (written by startRun) is the config as given; this one has the learner settings tuning chose.
     write("config.resolved.json", `${JSON.stringify({ ...config, train: { ...t, learner } }, null, 2)}\n`);
@@ -247,7 +246,7 @@ export async function trainRun(
             name: MAIN_MODEL,
             file: files["model.json"]!,
             sha256: modelSha256,
-            featureSchemaHash: schema.hash,
+            featureSchemaHash: model.schema.hash,
             metrics: Object.fromEntries(
               report.overall
                 .find((o) => o.model === MAIN_MODEL)!
@@ -276,7 +275,7 @@ export async function trainRun(
       modelVersion,
       modelFile: files["model.json"]!,
       modelSha256,
-      featureSchemaHash: schema.hash,
+      featureSchemaHash: model.schema.hash,
       dataEnd: daily.end,
       folds,
       report,
