@@ -1,33 +1,19 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { EXPORT_COLUMNS } from "../data/backtest-store.ts";
-import { runEtl } from "../data/etl.ts";
-import { loadTruth } from "../data/truth.ts";
-import { Warehouse } from "../data/warehouse.ts";
-import { loadSimulation } from "../simulate/load.ts";
-import { simulate } from "../simulate/simulate.ts";
 import { runCliChild } from "./child.test-support.ts";
+import { simulatedWarehouse } from "./sim-warehouse.test-support.ts";
 
 const cli = runCliChild;
 
 test("megaretail backtest on a simulated chain: report, metrics, export with the documented columns, oracle best", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mr-bt-"));
-  const db = join(dir, "w.duckdb");
-  await simulate(
-    { dcs: 1, stores: 2, products: 12, days: 240, seed: 3, format: "parquet" },
-    join(dir, "sim"),
-    {
-      threads: 1,
-    },
+  const { dir, db, truthRows } = await simulatedWarehouse(
+    { dcs: 1, stores: 2, products: 12, days: 240, seed: 3 },
+    { truth: true },
   );
-  const wh = await Warehouse.open(db);
-  await loadSimulation(wh, join(dir, "sim"));
-  await runEtl(wh, { full: true });
-  assert.ok((await loadTruth(wh, join(dir, "sim"))) > 0);
-  wh.close();
+  assert.ok(truthRows > 0);
 
   const out = join(dir, "bt");
   const exported = join(dir, "cv.csv");

@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadConfig } from "../config/load.ts";
 import type { ConfigInput } from "../config/schema.ts";
-import { runEtl } from "../data/etl.ts";
 import { Warehouse } from "../data/warehouse.ts";
 import { FeatureTestsFailed, MAIN_MODEL, trainRun } from "../pipeline/train.ts";
-import { loadSimulation } from "../simulate/load.ts";
-import { simulate } from "../simulate/simulate.ts";
 import { getRun, listModels } from "../tracking/index.ts";
 import { listRuns } from "../tracking/run-queries.ts";
+import { simulatedWarehouse } from "./sim-warehouse.test-support.ts";
 
-// Here in cli/ because only the apps may import the simulator. A small chain and a small learner keep the three runs of this test to about a minute on 2 cores.
+// Here in cli/ because only the apps may import the simulator. A small chain and a small learner keep these tests
+// to about a minute on 2 cores.
 const TRAIN: ConfigInput["train"] = {
   rowSample: 0.5,
   learner: { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 },
@@ -21,21 +19,15 @@ const TRAIN: ConfigInput["train"] = {
   analysis: { curves: false, permutationRepeats: 1, importanceRows: 2000, shapRows: 50 },
 };
 
-async function chain(): Promise<{ dir: string; db: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "mr-train-"));
-  const db = join(dir, "w.duckdb");
-  await simulate(
-    { dcs: 1, stores: 2, products: 10, days: 220, seed: 5, format: "parquet" },
-    join(dir, "sim"),
-    {
-      threads: 1,
-    },
-  );
+/** Runs `fn` on a fresh small simulated chain's warehouse (open), closing it afterwards. */
+async function withChain(fn: (wh: Warehouse, dir: string, db: string) => Promise<void>): Promise<void> {
+  const { dir, db } = await simulatedWarehouse({ dcs: 1, stores: 2, products: 10, days: 220, seed: 5 });
   const wh = await Warehouse.open(db);
-  await loadSimulation(wh, join(dir, "sim"));
-  await runEtl(wh, { full: true });
-  wh.close();
-  return { dir, db };
+  try {
+    await fn(wh, dir, db);
+  } finally {
+    wh.close();
+  }
 }
 
 const metricsOf = (file: string) => {
@@ -44,9 +36,7 @@ const metricsOf = (file: string) => {
 };
 
 test("train: the same config and seed give the same model bytes and metrics; another seed changes both", async () => {
-  const { dir, db } = await chain();
-  const wh = await Warehouse.open(db);
-  try {
+  await withChain(async (wh, dir, db) => {
     const run = (seed: number, name: string) =>
       trainRun(
         wh,
@@ -101,15 +91,11 @@ test("train: the same config and seed give the same model bytes and metrics; ano
       .find((o) => o.model === MAIN_MODEL)!
       .estimates.find((e) => e.metric === "bias")!;
     assert.ok(Number.isFinite(bias.value));
-  } finally {
-    wh.close();
-  }
+  });
 });
 
 test("train: a failing feature test stops the run before any fit, with the report and a failed run recorded", async () => {
-  const { dir, db } = await chain();
-  const wh = await Warehouse.open(db);
-  try {
+  await withChain(async (wh, dir, db) => {
     // The simulated chain has no SNAP days: the snap flag is constant, which fails when "constant" is in failOn.
     const config = loadConfig({
       env: {},
@@ -132,15 +118,11 @@ test("train: a failing feature test stops the run before any fit, with the repor
     const report = JSON.parse(readFileSync(join(runs[0]!.dir, "feature-tests.json"), "utf8"));
     assert.equal(report.ok, false);
     assert.deepEqual(await listModels(wh), []);
-  } finally {
-    wh.close();
-  }
+  });
 });
 
 test("train --tune: trials on the inner folds, the best one's settings fit the final model and are recorded", async () => {
-  const { dir, db } = await chain();
-  const wh = await Warehouse.open(db);
-  try {
+  await withChain(async (wh, dir, db) => {
     const config = loadConfig({
       env: {},
       flags: {
@@ -170,7 +152,5 @@ test("train --tune: trials on the inner folds, the best one's settings fit the f
       JSON.stringify(model).includes(`"maxLeaves":${r.learner.maxLeaves}`),
       "the model was fitted with the tuned leaves",
     );
-  } finally {
-    wh.close();
-  }
+  });
 });

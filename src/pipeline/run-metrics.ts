@@ -1,17 +1,8 @@
+import type { RunMetric } from "../tracking/index.ts";
 import type { CvReport } from "../validation/evaluate-cv.ts";
 
-/** One tracked metric of one model: value and 95% CI (NaN where there is none), level for per-quantile metrics. */
-export interface TrackedMetric {
-  model: string;
-  metric: string;
-  level: number | null;
-  value: number;
-  lo: number;
-  hi: number;
-}
-
 /** The run's overall metrics as tracking rows; a trailing `_0.95`-style suffix is the metric's quantile level. */
-export function runMetrics(report: CvReport): TrackedMetric[] {
+export function runMetrics(report: CvReport): RunMetric[] {
   return report.overall.flatMap((o) =>
     o.estimates.map((e) => {
       const m = /_(0\.\d+|1)$/.exec(e.metric);
