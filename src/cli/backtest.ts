@@ -24,8 +24,13 @@ interface BacktestOptions extends CommonOptions {
   rowSample: string;
 }
 
-/** Default model list: every baseline and both GBDT models (the censored variant is opt-in: it trains twice). */
-export const DEFAULT_MODELS = Object.keys(MODELS).filter((m) => m !== "gbdt_quantile_censored");
+/**
+ * Default model list: every baseline and both GBDT models. Opt-in: the censored variant (it trains twice) and the
+ * per-horizon-bucket variant (the multi-horizon comparison of docs/forecasting.md).
+ */
+export const DEFAULT_MODELS = Object.keys(MODELS).filter(
+  (m) => m !== "gbdt_quantile_censored" && m !== "gbdt_quantile_hbuckets",
+);
 
 /** Registers `megaretail backtest`. */
 export function register(program: Command): void {

@@ -19,6 +19,8 @@ export function trainingRows(
     origin: Day;
     step: number;
     maxHorizon: number;
+    /** Shortest horizon kept (default 1); per-horizon-bucket models train on their bucket only. */
+    minHorizon?: number;
     minHistory?: number;
     /** Keep this share of the (origin, horizon) rows of each series, drawn at random (cuts training time). */
     sample?: number;
@@ -38,7 +40,7 @@ export function trainingRows(
     const len = panel.indptr[i + 1]! - base;
     const list: [number, number][] = [];
     for (let o = opts.origin - opts.step; o - lat - s0 + 1 >= minHistory; o -= opts.step) {
-      for (let h = 1; h <= opts.maxHorizon; h++) {
+      for (let h = opts.minHorizon ?? 1; h <= opts.maxHorizon; h++) {
         const d = o + h;
         if (d > opts.trainEnd || d < opts.trainStart) continue;
         const t = d - s0;

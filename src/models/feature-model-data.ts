@@ -29,6 +29,8 @@ export interface FeatureModelOptions {
   rowSample?: number;
   /** Keep stockout days as censored rows (`TrainingData.censored`), for models that use lower bounds. */
   censored?: boolean;
+  /** Train on horizons minHorizon..FitInput.horizon only (default 1: every horizon). */
+  minHorizon?: number;
   /** Features left out of the matrix (a model fitted without weather data drops the weather columns). */
   exclude?: readonly string[];
 }
@@ -60,6 +62,7 @@ export function trainingMatrix(input: FitInput, options: FeatureModelOptions): F
     origin: input.trainEnd + fd.settings.latencyDays,
     step: options.originStep ?? 7,
     maxHorizon: input.horizon,
+    minHorizon: options.minHorizon,
     sample: options.rowSample,
     seed: input.seed,
     censored: options.censored,

@@ -6,6 +6,7 @@ import { testPanel } from "../features/test-panel.ts";
 import { trainingData } from "./feature-model-data.ts";
 import { forecasterContract } from "./forecaster.contract.ts";
 import { demandPanel } from "./forecaster.ts";
+import { gbdtHorizonBuckets } from "./gbdt-horizon-buckets.ts";
 import { gbdtQuantile } from "./gbdt-quantile.ts";
 import { gbdtTweedie } from "./gbdt-tweedie.ts";
 
@@ -15,6 +16,24 @@ forecasterContract(() => gbdtTweedie({ params: quick, threads: 1 }));
 forecasterContract(() =>
   gbdtQuantile({ params: quick, threads: 1, censored: true, name: "gbdt_quantile_censored" }),
 );
+forecasterContract(() => gbdtHorizonBuckets({ params: quick, threads: 1 }));
+
+test("horizon buckets: each bucket's models train on its horizons only", () => {
+  const { panel: daily, calendar, weather } = testPanel(4, 400, 2);
+  const settings = loadConfig({ env: {} }).features;
+  const input = {
+    panel: demandPanel(daily),
+    trainStart: 50,
+    trainEnd: 380,
+    horizon: 14,
+    levels: QUANTILES,
+    seed: 1,
+    features: { daily, calendar, settings, weather },
+  };
+  const h = trainingData(input, { minHorizon: 8 }).trainMatrix.rows.horizon;
+  assert.ok(h.length > 0);
+  assert.deepEqual([Math.min(...h), Math.max(...h)], [8, 14]);
+});
 
 test("censored training data: stockout days are kept apart with their sales as a lower bound", () => {
   const { panel: daily, calendar, weather } = testPanel(6, 500, 4);

@@ -5,6 +5,7 @@ import { sarima } from "./baselines/sarima.ts";
 import { seasonalNaive } from "./baselines/seasonal-naive.ts";
 import { tsb } from "./baselines/tsb.ts";
 import type { Forecaster } from "./forecaster.ts";
+import { gbdtHorizonBuckets } from "./gbdt-horizon-buckets.ts";
 import { gbdtQuantile } from "./gbdt-quantile.ts";
 import { gbdtTweedie } from "./gbdt-tweedie.ts";
 import { linearQuantile } from "./linear-quantile.ts";
@@ -52,6 +53,11 @@ export const MODELS: Record<string, { describe: string; make: (o: ModelOptions) 
         censored: true,
         name: "gbdt_quantile_censored",
       }),
+  },
+  gbdt_quantile_hbuckets: {
+    describe:
+      "gbdt_quantile with one model set per horizon bucket (1-7, 8-14, 15-28) instead of horizon as a feature",
+    make: (o) => gbdtHorizonBuckets({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
   },
   gbdt_tweedie: {
     describe: "global GBDT with Tweedie loss, negative binomial quantiles",
