@@ -4,6 +4,9 @@
  * temp warehouse, trains a small production model (--trees per level, on one DC's stores), then runs the batch
  * forecast job in a child process (so its peak RSS is its own) and prints series-days/s, per-step times and peak
  * RSS; writes the `## Batch forecasts` section of docs/BENCHMARKS.md (a hand-written `### Notes` part is kept).
+ * `--sequential` runs the job's steps one after another (exact per-step CPU; slower wall).
+ * For iterations: `--keep` leaves the prepared directory in place (its path is printed) and `--reuse DIR` measures
+ * again on it without preparing (the previous run's forecasts are deleted first, so every partition is forecast).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -45,6 +48,8 @@ interface JobFigures {
   cpuS: number;
   peakRssMB: number;
   steps: { context: number; load: number; features: number; predict: number; write: number; export: number };
+  /** CPU-seconds (all threads of the process) of the partition steps. */
+  cpuSteps: { load: number; features: number; predict: number; write: number };
   exportRows: number;
   crossings: number;
 }
@@ -56,6 +61,9 @@ async function measure(dir: string): Promise<void> {
     join(dir, "model.json"),
   );
   const wh = await Warehouse.open(join(dir, "w.duckdb"), { threads });
+  // A reused directory holds the forecasts of an earlier measurement: start from an empty table.
+  await wh.run("DELETE FROM forecasts");
+  await wh.run("DELETE FROM forecast_partitions");
   const t0 = performance.now();
   const u0 = process.cpuUsage();
   const r = await forecastJob(wh, {
@@ -63,6 +71,7 @@ async function measure(dir: string): Promise<void> {
     modelVersion: 1,
     runId: "bench",
     threads,
+    sequential: process.argv.includes("--sequential"),
     out: join(dir, "forecasts.parquet"),
     progress: ({ step, done, total }) => process.stderr.write(`  ${step} ${done}/${total}\n`),
   });
@@ -71,6 +80,8 @@ async function measure(dir: string): Promise<void> {
   wh.close();
   const sum = (k: "load" | "features" | "predict" | "write") =>
     r.partitions.reduce((s, p) => s + p.seconds[k], 0);
+  const cpuSum = (k: "load" | "features" | "predict" | "write") =>
+    r.partitions.reduce((s, p) => s + p.cpu[k], 0);
   const figures: JobFigures = {
     series: r.partitions.reduce((s, p) => s + p.series, 0),
     rows: r.rowsWritten,
@@ -85,6 +96,12 @@ async function measure(dir: string): Promise<void> {
       predict: sum("predict"),
       write: sum("write"),
       export: r.seconds.export,
+    },
+    cpuSteps: {
+      load: cpuSum("load"),
+      features: cpuSum("features"),
+      predict: cpuSum("predict"),
+      write: cpuSum("write"),
     },
     exportRows: r.out?.rows ?? 0,
     crossings: r.partitions.reduce((s, p) => s + p.crossings, 0),
@@ -211,11 +228,17 @@ function writeDocs(text: string): void {
 async function main(): Promise<void> {
   const target = arg("measure");
   if (target) return measure(target);
-  const dir = mkdtempSync(join(arg("dir") ?? tmpdir(), "mr-bench-forecast-"));
+  const reuse = arg("reuse");
+  const dir = reuse ?? mkdtempSync(join(arg("dir") ?? tmpdir(), "mr-bench-forecast-"));
   const date = new Date().toISOString().slice(0, 10);
   try {
-    console.log(`preparing ${JSON.stringify(params)} in ${dir}`);
-    const prep = await prepare(dir);
+    let prep: Awaited<ReturnType<typeof prepare>>;
+    if (reuse) prep = JSON.parse(readFileSync(join(dir, "prep.json"), "utf8"));
+    else {
+      console.log(`preparing ${JSON.stringify(params)} in ${dir}`);
+      prep = await prepare(dir);
+      writeFileSync(join(dir, "prep.json"), JSON.stringify(prep));
+    }
     console.log(`prepared: ${JSON.stringify(prep)}`);
     const load = loadavg();
     const child = spawnSync(
@@ -230,13 +253,15 @@ async function main(): Promise<void> {
     );
     if (child.status !== 0) throw new Error(`measuring process failed (exit ${child.status})`);
     const figures = JSON.parse(child.stdout.trim().split("\n").pop()!) as JobFigures;
-    const extra = process.argv.slice(2).filter((a) => a !== "--no-docs");
+    const extra = process.argv.slice(2).filter((a) => a !== "--no-docs" && a !== "--keep");
     const command = `npm run bench:forecast${extra.length ? ` -- ${extra.join(" ")}` : ""}`;
     const text = section(figures, prep, load, loadavg(), date, command);
     console.log(text);
     if (!process.argv.includes("--no-docs")) writeDocs(text);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (reuse || process.argv.includes("--keep"))
+      console.log(`kept ${dir} (measure again with --reuse ${dir})`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

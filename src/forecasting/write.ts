@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { formatDay } from "../core/days.ts";
 import { InputError } from "../core/errors.ts";
 import { QUANTILE_COLUMNS, QUANTILES } from "../core/quantiles.ts";
 import { stageSeriesKeys } from "../data/series-keys.ts";
-import type { Warehouse } from "../data/warehouse.ts";
+import { FileSink, type WriterTable } from "../data/table-writer.ts";
+import { sqlString, type Warehouse } from "../data/warehouse.ts";
 import type { QuantileForecast } from "../models/forecaster.ts";
 
 /** One partition's forecasts, indexed like its panel, and where they go. */
@@ -41,23 +45,7 @@ function timestamp(d: Date): string {
 export async function writePartition(wh: Warehouse, p: PartitionRows): Promise<number> {
   const f = p.forecast;
   checkLevels(f.levels);
-  const H = f.horizon;
-  const L = QUANTILES.length;
-  const n = p.series.length * H;
-  const sid = new Int32Array(n);
-  const horizon = new Int32Array(n);
-  const q = QUANTILE_COLUMNS.map(() => new Float64Array(n));
-  const mean = new Float64Array(n);
-  p.series.forEach((i, k) => {
-    for (let h = 1; h <= H; h++) {
-      const r = k * H + h - 1;
-      const cell = i * H + h - 1;
-      sid[r] = k;
-      horizon[r] = h;
-      for (let l = 0; l < L; l++) q[l]![r] = f.q[cell * L + l]!;
-      mean[r] = f.mean ? f.mean[cell]! : Number.NaN;
-    }
-  });
+  const n = p.series.length * f.horizon;
   const keys = Array.from(p.series);
   await stageSeriesKeys(
     wh,
@@ -65,15 +53,69 @@ export async function writePartition(wh: Warehouse, p: PartitionRows): Promise<n
     keys.map((i) => p.storeId[i]!),
     keys.map((i) => p.productId[i]!),
   );
-  const cols: Record<string, { type: "INTEGER" | "DOUBLE"; values: ArrayLike<number> }> = {
-    sid: { type: "INTEGER", values: sid },
-    horizon: { type: "INTEGER", values: horizon },
-  };
-  QUANTILE_COLUMNS.forEach((c, l) => {
-    cols[c] = { type: "DOUBLE", values: q[l]! };
-  });
-  cols.mean = { type: "DOUBLE", values: mean };
-  await wh.stageNumbers("fc_rows", cols);
+  const dir = mkdtempSync(join(tmpdir(), "mr-forecast-rows-"));
+  try {
+    const file = await stageRows(dir, p);
+    await insertPartition(wh, p, n, file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await wh.run("DROP TABLE IF EXISTS temp.fc_series");
+  return n;
+}
+
+/** The staged rows' columns: series index (into fc_series), horizon, the six quantiles and the mean. */
+const ROW_TABLE: WriterTable = {
+  name: "fc_rows",
+  columns: [
+    { name: "sid", type: "INTEGER", nullable: false },
+    { name: "horizon", type: "INTEGER", nullable: false },
+    ...QUANTILE_COLUMNS.map((name) => ({ name, type: "DOUBLE" as const })),
+    { name: "mean", type: "DOUBLE" },
+  ],
+};
+
+/**
+ * Stages the partition's rows as one Parquet file (DuckDB block-copies the typed arrays and encodes it in C++),
+ * which the insert then reads: much cheaper than appending value by value. Doubles round-trip exactly; NaN
+ * (a missing mean) becomes null, as before.
+ */
+async function stageRows(dir: string, p: PartitionRows): Promise<string> {
+  const f = p.forecast;
+  const H = f.horizon;
+  const L = QUANTILES.length;
+  const n = p.series.length * H;
+  const sink = await FileSink.open();
+  try {
+    // One part: room for every row (a writer refuses to fill its buffer to the last row).
+    const w = await sink.writer(ROW_TABLE, { dir, format: "parquet", partRows: n + 1 });
+    if (w.layout() !== `ii${"d".repeat(L + 1)}`)
+      throw new Error("writePartition: unexpected staging layout (a bug)");
+    const b = w.block();
+    const [sid, horizon] = b.ints as [Int32Array, Int32Array];
+    const q = b.doubles.slice(2, 2 + L);
+    const mean = b.doubles[2 + L]!;
+    for (let k = 0; k < p.series.length; k++) {
+      const i = p.series[k]!;
+      for (let h = 1; h <= H; h++) {
+        const r = k * H + h - 1;
+        const cell = i * H + h - 1;
+        sid[r] = k;
+        horizon[r] = h;
+        for (let l = 0; l < L; l++) q[l]![r] = f.q[cell * L + l]!;
+        mean[r] = f.mean ? f.mean[cell]! : Number.NaN;
+      }
+    }
+    for (let r = 0; r < n; r++) w.end();
+    const written = await w.finish();
+    return written.files[0]!;
+  } finally {
+    sink.close();
+  }
+}
+
+/** Replaces (origin, version, dc) by the staged rows and its `forecast_partitions` row, in one transaction. */
+async function insertPartition(wh: Warehouse, p: PartitionRows, n: number, file: string): Promise<void> {
   const origin = formatDay(p.origin);
   const at = timestamp(p.createdAt);
   const key = [origin, p.modelVersion, p.dc];
@@ -88,7 +130,7 @@ export async function writePartition(wh: Warehouse, p: PartitionRows): Promise<n
                               ${QUANTILE_COLUMNS.join(", ")}, mean, run_id, created_at)
        SELECT $1::DATE, $2, s.store_id, s.product_id, $1::DATE + r.horizon, $3, r.horizon,
               ${QUANTILE_COLUMNS.map((c) => `r.${c}`).join(", ")}, r.mean, $4, $5::TIMESTAMP
-       FROM temp.fc_rows r JOIN temp.fc_series s USING (sid)`,
+       FROM read_parquet(${sqlString(file)}) r JOIN temp.fc_series s USING (sid)`,
       [...key, p.runId, at],
     );
     await wh.run("INSERT INTO forecast_partitions VALUES ($1::DATE, $2, $3, $4, $5::TIMESTAMP)", [
@@ -97,6 +139,4 @@ export async function writePartition(wh: Warehouse, p: PartitionRows): Promise<n
       at,
     ]);
   });
-  for (const t of ["fc_rows", "fc_series"]) await wh.run(`DROP TABLE IF EXISTS temp.${t}`);
-  return n;
 }
