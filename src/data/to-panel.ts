@@ -151,11 +151,23 @@ export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}):
     panel.stockout[j] = rows.stockout[r]!;
     panel.demand[j] = rows.in_assortment[r] && !rows.stockout[r] ? u : Number.NaN;
   }
-  const attrs = await wh.all(
-    `SELECT ${[...CATEGORICAL_ATTRS, ...NUMERIC_ATTRS].map((c) => `${c}::VARCHAR AS "${c}"`).join(", ")}
-     FROM temp.panel_series ps LEFT JOIN products p USING (product_id) LEFT JOIN stores s ON s.store_id = ps.store_id
-     ORDER BY ps.sid`,
-  );
+  // Attributes per product and per store (a few hundred rows), joined to the series here: reading them per
+  // series as row objects cost more than the rest of the attributes' handling.
+  const attrsOf = async (table: "products" | "stores", key: string, alias: "p" | "s") => {
+    const cols = [...CATEGORICAL_ATTRS, ...NUMERIC_ATTRS].filter((c) => c.startsWith(`${alias}.`));
+    const rows = await wh.all(
+      `SELECT ${alias}.${key}::VARCHAR AS "key", ${cols.map((c) => `${c}::VARCHAR AS "${c}"`).join(", ")}
+       FROM ${table} ${alias} WHERE ${alias}.${key} IN (SELECT DISTINCT ${key} FROM temp.panel_series)`,
+    );
+    return new Map(rows.map((r) => [String(r.key), r]));
+  };
+  const products = await attrsOf("products", "product_id", "p");
+  const stores = await attrsOf("stores", "store_id", "s");
+  const none: Record<string, unknown> = {};
+  const attrs = series.map((sr) => ({
+    ...(products.get(sr.product_id) ?? none),
+    ...(stores.get(sr.store_id) ?? none),
+  })) as Record<string, unknown>[];
   for (const c of CATEGORICAL_ATTRS) {
     const labels: string[] = [];
     const index = new Map<string, number>();
@@ -179,7 +191,7 @@ export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}):
     if (labels.length > 1 || (options.keepConstant && labels.length > 0))
       panel.categoricals.push({ name: c.slice(2), codes, labels });
   }
-  panel.region = attrs.map((row) => (row["s.region"] === null ? null : String(row["s.region"])));
+  panel.region = attrs.map((row) => (row["s.region"] == null ? null : String(row["s.region"])));
   for (const c of NUMERIC_ATTRS) {
     const values = Float32Array.from(attrs, (row) => (row[c] === null ? Number.NaN : Number(row[c])));
     if (values.some((v) => !Number.isNaN(v))) panel.numerics.push({ name: c.slice(2), values });

@@ -3,7 +3,7 @@ import type { DailyPanel } from "../data/to-panel.ts";
 import { type CalendarFlags, indexCalendar, regionIndex } from "./calendar.ts";
 import { G, GroupClock } from "./feature-groups.ts";
 import { type FeatureSettings, featureNames } from "./names.ts";
-import { PrefixStats } from "./series-stats.ts";
+import { PrefixScratch } from "./prefix-scratch.ts";
 import { SortedWindow } from "./sorted-window.ts";
 import { type WeatherIndex, weatherAt } from "./weather.ts";
 
@@ -70,6 +70,10 @@ export function buildFeatures(
   const asof = new Float64Array(asofCount);
   const calIndex = indexCalendar(calendar, CAP);
   const calLen = calendar.end - calendar.start + 1;
+  // Prefix sums of one series at a time, in buffers reused from series to series (no allocation per series).
+  const stats = new PrefixScratch();
+  const priceStats = new PrefixScratch();
+  const elastic = new ElasticityStats();
 
   let r = 0;
   while (r < n) {
@@ -84,11 +88,11 @@ export function buildFeatures(
     const promo = panel.onPromo.subarray(base, base + len);
     const discount = panel.promoDiscount.subarray(base, base + len);
     clock.always();
-    const stats = new PrefixStats(demand);
+    stats.reset(demand);
     clock.lap(G.rolling_stats);
-    const priceStats = new PrefixStats(pr);
+    priceStats.reset(pr);
     clock.lap(G.price_promo);
-    const elastic = new ElasticityStats(demand, pr);
+    elastic.reset(demand, pr);
     clock.lap(G.elasticity);
     const lastSale = lastSaleIndex(units);
     clock.lap(G.history);
@@ -256,22 +260,33 @@ function promoUntil(promo: Uint8Array, d: number, plannedEnd: number): number {
 
 /** Log-log slope of demand on price (a linear elasticity) over a window, from prefix sums. */
 class ElasticityStats {
-  private readonly p: PrefixStats[];
-  constructor(demand: Float32Array, price: Float32Array) {
+  private readonly p = [new PrefixScratch(), new PrefixScratch(), new PrefixScratch()] as const;
+  private x = new Float64Array(0);
+  private y = new Float64Array(0);
+  private xy = new Float64Array(0);
+  /** The next series (buffers are reused from series to series). */
+  reset(demand: Float32Array, price: Float32Array): void {
     const n = demand.length;
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
-    const xy = new Float64Array(n);
+    if (this.x.length < n) {
+      this.x = new Float64Array(Math.max(n, 2 * this.x.length));
+      this.y = new Float64Array(this.x.length);
+      this.xy = new Float64Array(this.x.length);
+    }
+    const x = this.x.subarray(0, n);
+    const y = this.y.subarray(0, n);
+    const xy = this.xy.subarray(0, n);
     for (let t = 0; t < n; t++) {
       const ok = !Number.isNaN(demand[t]!) && price[t]! > 0;
       x[t] = ok ? Math.log(price[t]!) : Number.NaN;
       y[t] = ok ? Math.log1p(demand[t]!) : Number.NaN;
       xy[t] = ok ? x[t]! * y[t]! : Number.NaN;
     }
-    this.p = [new PrefixStats(x), new PrefixStats(y), new PrefixStats(xy)];
+    this.p[0].reset(x);
+    this.p[1].reset(y);
+    this.p[2].reset(xy);
   }
   slope(a: number, b: number): number {
-    const [px, py, pxy] = this.p as [PrefixStats, PrefixStats, PrefixStats];
+    const [px, py, pxy] = this.p;
     const k = px.n(a, b);
     if (k < 28) return Number.NaN;
     const sx = px.total(a, b);
@@ -307,9 +322,10 @@ function groupVolumes(panel: DailyPanel, rows: FeatureRows, lat: number) {
   ]);
   const store = new Float64Array(keyIds.size * origins.length);
   const cat91 = new Float64Array(keyIds.size * origins.length);
+  const stats = new PrefixScratch();
   for (let i = 0; i < nSeries; i++) {
     const base = panel.indptr[i]!;
-    const stats = new PrefixStats(panel.demand.subarray(base, panel.indptr[i + 1]));
+    stats.reset(panel.demand.subarray(base, panel.indptr[i + 1]));
     const [s, ...ls] = groups[i]!;
     origins.forEach((o, k) => {
       const c = o - lat - panel.start[i]!;
