@@ -75,13 +75,24 @@ export interface PanelOptions {
  * (store_id, product_id). This is the one road from the warehouse to modelling code.
  */
 export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}): Promise<DailyPanel> {
+  // A DC's stores as a constant list: DuckDB filters a constant IN list inside the scan of `daily` (reading the
+  // other columns only for the rows kept), where a subquery would be a join after reading every row.
+  let dcStores: string[] | null = null;
+  if (options.dc !== undefined) {
+    const dc = options.dc === null ? "dc_id IS NULL" : `dc_id = ${sqlString(options.dc)}`;
+    const rows = await wh.all<{ store_id: string }>(
+      `SELECT DISTINCT store_id FROM stores WHERE ${dc} ORDER BY store_id`,
+    );
+    dcStores = rows.map((r) => r.store_id);
+  }
   const where = (alias: string) => {
     const conds: string[] = [];
     if (options.end !== undefined) conds.push(`${alias}date <= DATE '${formatDay(options.end)}'`);
     if (options.stores) conds.push(`${alias}store_id IN (${options.stores.map(sqlString).join(",")})`);
-    if (options.dc !== undefined) {
-      const dc = options.dc === null ? "dc_id IS NULL" : `dc_id = ${sqlString(options.dc)}`;
-      conds.push(`${alias}store_id IN (SELECT store_id FROM stores WHERE ${dc})`);
+    if (dcStores) {
+      conds.push(
+        dcStores.length > 0 ? `${alias}store_id IN (${dcStores.map(sqlString).join(",")})` : "false",
+      );
     }
     return conds.length > 0 ? `WHERE ${conds.join(" AND ")}` : "";
   };

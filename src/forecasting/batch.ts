@@ -50,9 +50,9 @@ export interface StepTimes {
 }
 
 /**
- * What happened to one partition. Unless the job ran `sequential`, a partition's write overlaps the next
- * partition's features and predictions, so their seconds and CPU-seconds overlap too (CPU-seconds count the
- * whole process).
+ * What happened to one partition. Unless the job ran `sequential`, a partition's features and predictions
+ * overlap the previous partition's write and the next one's load, so their seconds and CPU-seconds overlap too
+ * (CPU-seconds count the whole process).
  */
 export interface PartitionResult {
   dc: string;
@@ -115,46 +115,55 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
   const todo = choosePartitions(await forecastPartitions(wh), o.partitions);
   const done = await completedPartitions(wh, origin, o.modelVersion);
   const results: PartitionResult[] = [];
-  // Pipelined: partition k's write (DuckDB, on its own threads) runs while partition k+1's features and
-  // predictions (JS, main thread and workers) are computed. DuckDB work stays serial on the one connection: the
-  // next load starts only after the previous write has committed. Each partition is still one transaction, in
-  // order, and afterPartition runs after its commit, so a crash loses at most the partitions not yet committed.
-  let pending: Computed | null = null;
-  const flush = async (writing: Promise<PartitionResult> | null, p: Computed | null): Promise<void> => {
-    if (!writing || !p) return;
-    results[p.index] = await writing;
-    await o.afterPartition?.(p.dc);
-  };
+  const work: number[] = [];
   for (const [k, dc] of todo.entries()) {
-    progress({ step: `forecast ${dc}`, done: k, total: todo.length });
-    if (done.has(dc)) {
-      results[k] = {
-        dc,
-        status: "skipped",
-        series: 0,
-        planned: { days: 0, fromPrices: 0, promoDays: 0 },
-        rows: 0,
-        crossings: 0,
-        seconds: { load: 0, features: 0, predict: 0, write: 0 },
-        cpu: { load: 0, features: 0, predict: 0, write: 0 },
-      };
+    if (!done.has(dc)) {
+      work.push(k);
       continue;
     }
-    const loaded = await loadPartition(wh, o, ctx, dc, k, origin);
-    const prev = pending;
-    pending = null;
-    const writing = prev ? writeComputed(wh, o, prev, origin, now) : null;
-    if (o.sequential) await flush(writing, prev);
-    let computed: Computed;
-    try {
-      computed = await computePartition(o, ctx, loaded, origin, horizon);
-    } finally {
-      // Never leave a write in flight: an error of the computation surfaces after the commit has finished.
-      if (!o.sequential) await flush(writing, prev);
-    }
-    pending = computed;
+    results[k] = {
+      dc,
+      status: "skipped",
+      series: 0,
+      planned: { days: 0, fromPrices: 0, promoDays: 0 },
+      rows: 0,
+      crossings: 0,
+      seconds: { load: 0, features: 0, predict: 0, write: 0 },
+      cpu: { load: 0, features: 0, predict: 0, write: 0 },
+    };
   }
-  if (pending) await flush(writeComputed(wh, o, pending, origin, now), pending);
+  // Pipelined: while partition k's features and predictions are computed (JS: main thread and workers), DuckDB
+  // (its own threads) commits partition k-1 and then reads partition k+1. DuckDB work stays serial on the one
+  // connection, each partition is one transaction, committed in order, and afterPartition runs after its
+  // commit and before the next read: a crash loses at most the partitions not yet committed.
+  const load = (w: number) => loadPartition(wh, o, ctx, todo[work[w]!]!, work[w]!, origin);
+  const write = async (c: Computed) => {
+    results[c.index] = await writeComputed(wh, o, c, origin, now);
+    await o.afterPartition?.(c.dc);
+  };
+  let prev: Computed | null = null;
+  let loaded: Loaded | null = work.length > 0 ? await load(0) : null;
+  for (let w = 0; w < work.length; w++) {
+    progress({ step: `forecast ${todo[work[w]!]}`, done: work[w]!, total: todo.length });
+    const current = loaded!;
+    const p = prev;
+    const duck = (async () => {
+      if (p) await write(p);
+      return w + 1 < work.length ? await load(w + 1) : null;
+    })();
+    // Handled here so a failure while the computation runs is not an unhandled rejection; awaited below.
+    duck.catch(() => {});
+    if (o.sequential) await duck;
+    try {
+      prev = await computePartition(o, ctx, current, origin, horizon);
+    } catch (e) {
+      // Never leave DuckDB work in flight: the computation's error surfaces after it has finished.
+      await duck.catch(() => {});
+      throw e;
+    }
+    loaded = await duck;
+  }
+  if (prev) await write(prev);
   progress({ step: "forecast", done: todo.length, total: todo.length });
   const tExport = performance.now();
   const out = o.out ? await exportForecasts(wh, origin, o.modelVersion, o.out) : null;

@@ -210,11 +210,16 @@ function rowMajor(columns: readonly Float32Array[], shared: boolean): RowMajorMa
 function onlySeries(all: FeatureRows, series: ArrayLike<number>, nSeries: number): FeatureRows {
   const want = new Uint8Array(nSeries);
   for (let k = 0; k < series.length; k++) want[series[k]!] = 1;
-  const idx: number[] = [];
-  for (let r = 0; r < all.series.length; r++) if (want[all.series[r]!]) idx.push(r);
-  return {
-    series: Int32Array.from(idx, (r) => all.series[r]!),
-    origin: Int32Array.from(idx, (r) => all.origin[r]!),
-    horizon: Int32Array.from(idx, (r) => all.horizon[r]!),
-  };
+  let m = 0;
+  for (let r = 0; r < all.series.length; r++) m += want[all.series[r]!]!;
+  const out = { series: new Int32Array(m), origin: new Int32Array(m), horizon: new Int32Array(m) };
+  let k = 0;
+  for (let r = 0; r < all.series.length; r++) {
+    if (!want[all.series[r]!]) continue;
+    out.series[k] = all.series[r]!;
+    out.origin[k] = all.origin[r]!;
+    out.horizon[k] = all.horizon[r]!;
+    k++;
+  }
+  return out;
 }
