@@ -174,6 +174,8 @@ function section(
   const k = (x: number) => `${(x / 1e3).toFixed(0)}k`;
   const rate = f.rows / f.wallS;
   const s = f.steps;
+  const c = f.cpuSteps;
+  const sequential = process.argv.includes("--sequential");
   return `## Batch forecasts
 
 Command: \`${command}\` (bench/forecast.ts). Date: ${date}. Machine: ${cpu.length} × ${cpu[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${threads} threads.
@@ -190,16 +192,19 @@ The job (\`forecastJob\`, in a child process): ${k(f.series)} active series × 2
 | wall time | ${f.wallS.toFixed(1)} s |
 | **series-days per second (wall)** | **${k(rate)}** (target >= 200k: ${rate >= 2e5 ? "met" : "not met"}) |
 | CPU time (main thread + DuckDB + workers) | ${f.cpuS.toFixed(1)} s |
+| series-days per CPU-second | ${k(f.rows / f.cpuS)} |
 | **peak RSS** | **${f.peakRssMB.toFixed(0)} MB** |
 
-| step (summed over partitions) | seconds | share |
-|---|---:|---:|
-| chain context (calendar, weather) | ${s.context.toFixed(1)} | ${((100 * s.context) / f.wallS).toFixed(0)}% |
-| load panel (DuckDB -> typed arrays) | ${s.load.toFixed(1)} | ${((100 * s.load) / f.wallS).toFixed(0)}% |
-| features | ${s.features.toFixed(1)} | ${((100 * s.features) / f.wallS).toFixed(0)}% |
-| predict (7 boosters, mean, sort crossings) | ${s.predict.toFixed(1)} | ${((100 * s.predict) / f.wallS).toFixed(0)}% |
-| write (stage + one transaction per partition) | ${s.write.toFixed(1)} | ${((100 * s.write) / f.wallS).toFixed(0)}% |
-| export (Parquet, temp file + rename) | ${s.export.toFixed(1)} | ${((100 * s.export) / f.wallS).toFixed(0)}% |
+| step (summed over partitions) | seconds | share | CPU-s |
+|---|---:|---:|---:|
+| chain context (calendar, weather) | ${s.context.toFixed(1)} | ${((100 * s.context) / f.wallS).toFixed(0)}% | |
+| load panel (DuckDB -> typed arrays) | ${s.load.toFixed(1)} | ${((100 * s.load) / f.wallS).toFixed(0)}% | ${c.load.toFixed(1)} |
+| features | ${s.features.toFixed(1)} | ${((100 * s.features) / f.wallS).toFixed(0)}% | ${c.features.toFixed(1)} |
+| predict (7 boosters, mean, sort crossings) | ${s.predict.toFixed(1)} | ${((100 * s.predict) / f.wallS).toFixed(0)}% | ${c.predict.toFixed(1)} |
+| write (stage + one transaction per partition) | ${s.write.toFixed(1)} | ${((100 * s.write) / f.wallS).toFixed(0)}% | ${c.write.toFixed(1)} |
+| export (Parquet, temp file + rename) | ${s.export.toFixed(1)} | ${((100 * s.export) / f.wallS).toFixed(0)}% | |
+
+${sequential ? "Steps run one after another (`--sequential`): per-step seconds and CPU-seconds are each step's own." : "Steps overlap (partition k is computed while DuckDB commits k-1 and reads k+1): per-step seconds add up to more than the wall time, and a step's CPU-seconds (the whole process's) include the DuckDB work running beside it; run with `--sequential` for each step's own figures."}
 
 Crossed quantile rows sorted: ${f.crossings}.
 `;
@@ -253,7 +258,10 @@ async function main(): Promise<void> {
     );
     if (child.status !== 0) throw new Error(`measuring process failed (exit ${child.status})`);
     const figures = JSON.parse(child.stdout.trim().split("\n").pop()!) as JobFigures;
-    const extra = process.argv.slice(2).filter((a) => a !== "--no-docs" && a !== "--keep");
+    const args = process.argv.slice(2);
+    const extra = args.filter(
+      (a, i) => a !== "--no-docs" && a !== "--keep" && a !== "--reuse" && args[i - 1] !== "--reuse",
+    );
     const command = `npm run bench:forecast${extra.length ? ` -- ${extra.join(" ")}` : ""}`;
     const text = section(figures, prep, load, loadavg(), date, command);
     console.log(text);
