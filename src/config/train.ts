@@ -82,6 +82,12 @@ export const trainSchema = z
       .describe(
         "Also fit the Tweedie model: it gives the forecasts' mean (else the mean is estimated from quantiles).",
       ),
+    censored: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Keep stockout days as lower bounds of demand (a second training pass; better calibrated top quantiles for twice the training time, docs/forecasting.md).",
+      ),
     learner: learner
       .prefault({})
       .describe("Learner settings of the six quantile models (and the Tweedie model)."),

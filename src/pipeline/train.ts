@@ -133,6 +133,7 @@ export async function trainRun(
       rowSample: t.rowSample,
       validDays: t.validDays,
       tweedie: t.tweedie,
+      censored: t.censored,
     };
 
     const fitInput: FitInput = {

@@ -67,6 +67,7 @@ export async function tuneLearner(input: TuneInput): Promise<TuneResult> {
           rowSample: t.rowSample,
           validDays: t.validDays,
           tweedie: false,
+          censored: t.censored,
         }),
       ],
       levels: QUANTILES,
