@@ -61,8 +61,12 @@ export function register(program: Command): void {
       .description(
         `Show the whole system on a simulated chain: simulate a small chain, ingest every table, run the ETL and the quality report, backtest the quick baselines, train the production model (outer folds, final fit, importance, error analysis; registered and promoted), forecast 28 days for every active series, and print where everything went. Defaults keep it inside ./${DEMO_DIR}/ (re-running replaces the demo's own files, never others).`,
       )
-      .option("--out <dir>", `where the simulated files go (default ./${DEFAULT_OUT})`),
-  ).action(async (opts: CommonOptions & { out?: string }) => {
+      .option("--out <dir>", `where the simulated files go (default ./${DEFAULT_OUT})`)
+      .option(
+        "--no-train",
+        "stop after the short backtest (no training run, no forecasts): seconds instead of minutes",
+      ),
+  ).action(async (opts: CommonOptions & { out?: string; train: boolean }) => {
     const ctx = commandContext(opts, { db: opts.db ?? DEFAULT_DB });
     const db = resolve(ctx.config.db);
     const out = resolve(opts.out ?? DEFAULT_OUT);
@@ -101,6 +105,7 @@ export function register(program: Command): void {
             progress: bar.progress,
           });
         });
+        if (!opts.train) return { sim, ingested, etl, quality, backtest, trained: null, forecast: null };
         const trained = await timed("train", () =>
           trainRun(wh, demoTrainConfig(ctx.config, resolve(DEMO_DIR, "runs")), {
             progress: bar.progress,
@@ -151,7 +156,7 @@ export function register(program: Command): void {
               metrics: metricsFile,
               headline: headline(backtest.report),
             },
-            train: {
+            train: trained && {
               runId: trained.runId,
               dir: trained.dir,
               modelVersion: trained.modelVersion,
@@ -160,7 +165,7 @@ export function register(program: Command): void {
               analysis: trained.files["analysis.html"],
               headline: headline(trained.report),
             },
-            forecast: {
+            forecast: forecast && {
               origin: formatDay(forecast.origin),
               rows: forecast.rowsTotal,
               file: forecast.out?.file ?? null,
@@ -189,21 +194,33 @@ export function register(program: Command): void {
               .join(", ")})`
       }   ${steps.quality} s`,
       `  backtest    ${backtest.report.models.length} models x ${backtest.folds.length} folds, scored on true demand   ${steps.backtest} s`,
-      `  train       ${trained.report.folds} outer folds + final fit of 6 quantile models + Tweedie mean, model version ${trained.modelVersion} promoted to production   ${steps.train} s`,
-      `  forecast    ${forecast.rowsTotal} rows: ${forecast.partitions.reduce((a, p) => a + p.series, 0)} series x ${forecast.horizon} days from ${formatDay(forecast.origin)}, ${forecast.partitions.length} DC partitions   ${steps.forecast} s`,
+      ...(trained && forecast
+        ? [
+            `  train       ${trained.report.folds} outer folds + final fit of 6 quantile models + Tweedie mean, model version ${trained.modelVersion} promoted to production   ${steps.train} s`,
+            `  forecast    ${forecast.rowsTotal} rows: ${forecast.partitions.reduce((a, p) => a + p.series, 0)} series x ${forecast.horizon} days from ${formatDay(forecast.origin)}, ${forecast.partitions.length} DC partitions   ${steps.forecast} s`,
+          ]
+        : ["  train       skipped (--no-train)"]),
       "",
       formatHeadline(backtest.report),
-      `Training run ${trained.runId} (the production model against the baselines on the same folds):`,
-      formatHeadline(trained.report),
+      ...(trained
+        ? [
+            `Training run ${trained.runId} (the production model against the baselines on the same folds):`,
+            formatHeadline(trained.report),
+          ]
+        : []),
       "Where everything went",
       `  simulated files   ${out}  (manifest.json lists them; truth/ holds the true demand quantiles)`,
       `  warehouse         ${db}`,
       `  backtest report   ${reportFile}`,
       `  backtest metrics  ${metricsFile}`,
-      `  training run      ${trained.dir}  (model.json, metrics.json, importance.json, cases/)`,
-      `  report.html       ${trained.files["report.html"]}`,
-      `  analysis.html     ${trained.files["analysis.html"]}`,
-      `  forecasts         ${forecast.out?.file}  (and the forecasts table of the warehouse)`,
+      ...(trained && forecast
+        ? [
+            `  training run      ${trained.dir}  (model.json, metrics.json, importance.json, cases/)`,
+            `  report.html       ${trained.files["report.html"]}`,
+            `  analysis.html     ${trained.files["analysis.html"]}`,
+            `  forecasts         ${forecast.out?.file}  (and the forecasts table of the warehouse)`,
+          ]
+        : []),
       "",
       "Next",
       `  npx megaretail quality --db ${db}`,
