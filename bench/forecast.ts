@@ -9,7 +9,7 @@
  * again on it without preparing (the previous run's forecasts are deleted first, so every partition is forecast).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config/load.ts";
@@ -24,6 +24,7 @@ import { demandPanel } from "../src/models/forecaster.ts";
 import { ProductionModel } from "../src/models/production-model.ts";
 import { loadSimulation } from "../src/simulate/load.ts";
 import { simulate } from "../src/simulate/simulate.ts";
+import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -210,26 +211,6 @@ Crossed quantile rows sorted: ${f.crossings}.
 `;
 }
 
-function writeDocs(text: string): void {
-  const path = new URL("../docs/BENCHMARKS.md", import.meta.url).pathname;
-  const old = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const start = old.indexOf("## Batch forecasts");
-  let next: string;
-  if (start < 0) next = `${old.trimEnd()}\n\n${text}`;
-  else {
-    const end = old.indexOf("\n## ", start + 3);
-    // A hand-written "### Notes" part of the section survives a re-run.
-    const body = old.slice(start, end < 0 ? old.length : end + 1);
-    const notesAt = body.indexOf("\n### Notes");
-    const notes = notesAt < 0 ? "" : `${body.slice(notesAt + 1).trimEnd()}\n`;
-    next = `${old.slice(0, start)}${text}${notes ? `\n${notes}` : ""}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
-  }
-  writeFileSync(path, next.endsWith("\n") ? next : `${next}\n`);
-  spawnSync(new URL("../node_modules/.bin/biome", import.meta.url).pathname, ["format", "--write", path], {
-    stdio: "ignore",
-  });
-}
-
 async function main(): Promise<void> {
   const target = arg("measure");
   if (target) return measure(target);
@@ -265,7 +246,7 @@ async function main(): Promise<void> {
     const command = `npm run bench:forecast${extra.length ? ` -- ${extra.join(" ")}` : ""}`;
     const text = section(figures, prep, load, loadavg(), date, command);
     console.log(text);
-    if (!process.argv.includes("--no-docs")) writeDocs(text);
+    if (!process.argv.includes("--no-docs")) writeBenchmarkSection("## Batch forecasts", text);
   } finally {
     if (reuse || process.argv.includes("--keep"))
       console.log(`kept ${dir} (measure again with --reuse ${dir})`);

@@ -7,12 +7,13 @@
  *   npm run bench:ingest [-- --rows 10000000] [--no-docs]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { runEtl } from "../src/data/etl.ts";
 import { ingestFiles } from "../src/data/ingest/index.ts";
 import { sqlString, Warehouse } from "../src/data/warehouse.ts";
+import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 const STORES = 200;
 const PRODUCTS = 50;
@@ -145,27 +146,6 @@ function fmtLoad(load: number[]): string {
   return load.map((x) => x.toFixed(2)).join(" / ");
 }
 
-function writeDocs(text: string): void {
-  const path = new URL("../docs/BENCHMARKS.md", import.meta.url).pathname;
-  const old = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const start = old.indexOf("## Ingest and ETL");
-  let next: string;
-  if (start < 0) next = `${old.trimEnd()}\n\n${text}`;
-  else {
-    const end = old.indexOf("\n## ", start + 3);
-    // A hand-written "### Notes" part of the section (analysis of the figures) survives a re-run.
-    const body = old.slice(start, end < 0 ? old.length : end + 1);
-    const notesAt = body.indexOf("\n### Notes");
-    const notes = notesAt < 0 ? "" : `${body.slice(notesAt + 1).trimEnd()}\n`;
-    next = `${old.slice(0, start)}${text}${notes ? `\n${notes}` : ""}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
-  }
-  writeFileSync(path, next.endsWith("\n") ? next : `${next}\n`);
-  // The lint gate formats Markdown tables; keep the written file as Biome would print it.
-  spawnSync(new URL("../node_modules/.bin/biome", import.meta.url).pathname, ["format", "--write", path], {
-    stdio: "ignore",
-  });
-}
-
 async function main(): Promise<void> {
   const measureDir = arg("measure");
   if (measureDir) return measure(measureDir);
@@ -190,7 +170,7 @@ async function main(): Promise<void> {
     const figures = JSON.parse(child.stdout.trim().split("\n").pop()!) as Figures;
     const text = section(figures, load, loadavg(), date);
     console.log(text);
-    if (!process.argv.includes("--no-docs")) writeDocs(text);
+    if (!process.argv.includes("--no-docs")) writeBenchmarkSection("## Ingest and ETL", text);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

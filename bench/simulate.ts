@@ -5,10 +5,11 @@
  * RSS and writes the `## Simulator` section of docs/BENCHMARKS.md (keeping its hand-written `### Notes`).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { simulate } from "../src/simulate/simulate.ts";
+import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 interface Figures {
   seriesDays: number;
@@ -109,23 +110,6 @@ Targets: >= 1M series-days/s, peak RSS < 1 GB. Memory does not grow with the num
 `;
 }
 
-function writeDocs(text: string): void {
-  const path = new URL("../docs/BENCHMARKS.md", import.meta.url).pathname;
-  const old = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const start = old.indexOf("## Simulator");
-  let next: string;
-  if (start < 0) next = `${old.trimEnd()}\n\n${text}`;
-  else {
-    const end = old.indexOf("\n## ", start + 3);
-    // A hand-written "### Notes" part of the section (history, analysis) survives a re-run.
-    const body = old.slice(start, end < 0 ? old.length : end + 1);
-    const notesAt = body.indexOf("\n### Notes");
-    const notes = notesAt < 0 ? "" : `${body.slice(notesAt + 1).trimEnd()}\n`;
-    next = `${old.slice(0, start)}${text}${notes ? `\n${notes}` : ""}${end < 0 ? "" : `\n${old.slice(end + 1)}`}`;
-  }
-  writeFileSync(path, next.endsWith("\n") ? next : `${next}\n`);
-}
-
 async function main(): Promise<void> {
   const target = arg("measure");
   if (target) return measure(target);
@@ -147,7 +131,7 @@ async function main(): Promise<void> {
     const command = `npm run bench:simulate${extra.length ? ` -- ${extra.join(" ")}` : ""}`;
     const text = section(figures, load, loadavg(), date, command);
     console.log(text);
-    if (!process.argv.includes("--no-docs")) writeDocs(text);
+    if (!process.argv.includes("--no-docs")) writeBenchmarkSection("## Simulator", text);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
