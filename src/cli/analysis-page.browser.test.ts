@@ -1,7 +1,7 @@
 // The analysis page of a real small run, in headless Chromium. It lives in cli/ because it chains the simulator,
 // the backtest, the analysis and the report, and only the apps may import all of them (ARCHITECTURE.md).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -14,14 +14,13 @@ import { closePools } from "../gbdt/pool.ts";
 import { seasonalNaive } from "../models/baselines/seasonal-naive.ts";
 import { gbdtQuantile } from "../models/gbdt-quantile.ts";
 import { analysisPage } from "../report/analysis-page.ts";
+import { browserSkip, withPage } from "../report/browser.test-support.ts";
 import { loadSimulation } from "../simulate/load.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { runBacktest } from "../validation/backtest.ts";
 import { loadModelData } from "../validation/job.ts";
 import { rollingFolds } from "../validation/splits.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
 const SECTIONS = [
   "overview",
   "learning-curves",
@@ -34,22 +33,6 @@ const SECTIONS = [
   "elasticity",
   "isotonic",
 ];
-
-async function loadPlaywright() {
-  try {
-    return await import("playwright-core");
-  } catch {
-    return undefined;
-  }
-}
-
-const playwright = await loadPlaywright();
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is not installed (apt-get install chromium to run this check)`
-  : !playwright
-    ? "playwright-core is not installed (npm install --save-dev playwright-core)"
-    : false;
-if (skip) console.log(`# skipping the headless-browser analysis page check: ${skip}`);
 
 /** analysis.html of a small simulated chain: GBDT quantiles and seasonal naive on two folds, a small budget. */
 async function smallRunPage(): Promise<string> {
@@ -110,34 +93,9 @@ async function smallRunPage(): Promise<string> {
 }
 
 test("analysis.html of a small run in headless Chromium: every section has data, charts drawn, no errors", {
-  skip,
+  skip: browserSkip,
 }, async () => {
-  const html = await smallRunPage();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const file = join(ARTIFACTS, "analysis.html");
-  writeFileSync(file, html);
-  const browser = await playwright!.chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("request", (r) => {
-      if (!r.url().startsWith("file:")) problems.push(`request to ${r.url()}`);
-    });
-    await page.goto(`file://${file}`);
+  await withPage(await smallRunPage(), "analysis", async (page, problems) => {
     const ids = await page.locator("section[data-section]").evaluateAll((els) => els.map((e) => e.id));
     assert.deepEqual(ids, SECTIONS);
     for (const id of ids) {
@@ -168,8 +126,5 @@ test("analysis.html of a small run in headless Chromium: every section has data,
       assert.ok((await page.locator(`#${id} table tbody tr`).count()) > 0, `${id} has table rows`);
     }
     assert.deepEqual(problems, []);
-    await page.screenshot({ path: join(ARTIFACTS, "analysis.png"), fullPage: true });
-  } finally {
-    await browser.close();
-  }
+  });
 });

@@ -1,56 +1,12 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
+import { browserSkip, withPage } from "./browser.test-support.ts";
 import { samplePage } from "./sample-page.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
-
-async function loadPlaywright() {
-  try {
-    return await import("playwright-core");
-  } catch {
-    return undefined;
-  }
-}
-
-const playwright = await loadPlaywright();
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is not installed (apt-get install chromium to run this check)`
-  : !playwright
-    ? "playwright-core is not installed (npm install --save-dev playwright-core)"
-    : false;
-if (skip) console.log(`# skipping the headless-browser report check: ${skip}`);
-
 test("the sample report renders in headless Chromium: every section visible, charts drawn, no requests", {
-  skip,
+  skip: browserSkip,
 }, async () => {
-  const html = await samplePage(7);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const file = join(ARTIFACTS, "report-sample.html");
-  writeFileSync(file, html);
-  const browser = await playwright!.chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("request", (r) => {
-      if (!r.url().startsWith("file:")) problems.push(`request to ${r.url()}`);
-    });
-    await page.goto(`file://${file}`);
+  await withPage(await samplePage(7), "report-sample", async (page, problems) => {
     const ids = await page.locator("section[data-section]").evaluateAll((els) => els.map((e) => e.id));
     assert.ok(ids.length >= 10, `sections found: ${ids.join(", ")}`);
     for (const id of ids) {
@@ -72,8 +28,5 @@ test("the sample report renders in headless Chromium: every section visible, cha
       ids.map((id) => `#${id}`),
     );
     assert.deepEqual(problems, []);
-    await page.screenshot({ path: join(ARTIFACTS, "report-sample.png"), fullPage: true });
-  } finally {
-    await browser.close();
-  }
+  });
 });
