@@ -8,6 +8,7 @@ import { InputError } from "../core/errors.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import { type CalendarFlags, regionIndex } from "../features/calendar.ts";
 import type { CvTable } from "../validation/backtest.ts";
+import { priceBands } from "../validation/price-bands.ts";
 
 /** Attributes of each selected CV row (arrays aligned with `idx`). */
 export interface RowAttributes {
@@ -59,7 +60,7 @@ export function rowAttributes(
     promo: new Uint8Array(n),
     labels: {},
   };
-  const band = priceBands(daily);
+  const band = priceBands(daily).map((b) => b ?? "unknown");
   const regions = daily.region.map((g) => regionIndex(calendar, g));
   const category = daily.categoricals.find((c) => c.name === "category_l1");
   const labels = { category: [] as string[], store: [] as string[], price_band: [] as string[] };
@@ -83,23 +84,4 @@ export function rowAttributes(
   }
   out.labels = { ...labels, history };
   return out;
-}
-
-/** Price band of each series: terciles of its mean price ("unknown" without prices). */
-export function priceBands(daily: DailyPanel): string[] {
-  const mean = daily.storeId.map((_, i) => {
-    let s = 0;
-    let k = 0;
-    for (let j = daily.indptr[i]!; j < daily.indptr[i + 1]!; j++) {
-      if (!Number.isNaN(daily.price[j]!)) {
-        s += daily.price[j]!;
-        k++;
-      }
-    }
-    return k > 0 ? s / k : Number.NaN;
-  });
-  const sorted = mean.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  const t1 = sorted[Math.floor(sorted.length / 3)] ?? 0;
-  const t2 = sorted[Math.floor((2 * sorted.length) / 3)] ?? 0;
-  return mean.map((p) => (Number.isNaN(p) ? "unknown" : p < t1 ? "low" : p < t2 ? "mid" : "high"));
 }

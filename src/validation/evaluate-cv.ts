@@ -8,6 +8,7 @@ import { meanPinballMetric, meanScaledPinballMetric } from "../metrics/pinball.t
 import { bias, coverageMetric, strictCoverageMetric, wape } from "../metrics/point.ts";
 import { standardMetrics } from "../metrics/standard.ts";
 import type { CvTable } from "./backtest.ts";
+import { priceBands } from "./price-bands.ts";
 
 /** One metric of one model in one group of a breakdown. */
 export interface GroupRow extends Estimate {
@@ -152,26 +153,14 @@ function groupDimensions(table: CvTable, daily: DailyPanel, calendar: CalendarFl
     const c = cat(name);
     if (c) dims.push([name, (r) => c.labels[c.codes[table.series[r]!]!] ?? null]);
   }
-  // Price band: terciles of each series' mean price.
-  const meanPrice = daily.storeId.map((_, i) => {
-    let s = 0;
-    let k = 0;
-    for (let j = daily.indptr[i]!; j < daily.indptr[i + 1]!; j++) {
-      if (!Number.isNaN(daily.price[j]!)) {
-        s += daily.price[j]!;
-        k++;
-      }
-    }
-    return k > 0 ? s / k : Number.NaN;
-  });
-  const sorted = meanPrice.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  const t1 = sorted[Math.floor(sorted.length / 3)] ?? 0;
-  const t2 = sorted[Math.floor((2 * sorted.length) / 3)] ?? 0;
+  // Price band: terciles of each series' mean price (numbered so the groups sort low to high).
+  const bands = priceBands(daily);
+  const bandLabel = { low: "1 low", mid: "2 mid", high: "3 high" } as const;
   dims.push([
     "price_band",
     (r) => {
-      const p = meanPrice[table.series[r]!]!;
-      return Number.isNaN(p) ? null : p < t1 ? "1 low" : p < t2 ? "2 mid" : "3 high";
+      const b = bands[table.series[r]!];
+      return b ? bandLabel[b] : null;
     },
   ]);
   dims.push([
