@@ -1,8 +1,8 @@
 /**
- * PrefixStats (series-stats.ts) over reusable buffers: `reset(values)` recomputes the prefix sums of the next
- * series into arrays that only grow, so building features for many series allocates a handful of arrays instead
- * of several per series (the allocations and their garbage collection cost more than the sums). The arithmetic
- * is PrefixStats' own, operation for operation, so every result is bit-identical to it.
+ * Window statistics (count, sum, mean, std, zero share over [a, b]) of one series from prefix sums, over reusable
+ * buffers: `reset(values)` recomputes the prefix sums of the next series into arrays that only grow, so building
+ * features for many series allocates a handful of arrays instead of several per series (the allocations and their
+ * garbage collection cost more than the sums).
  */
 export class PrefixScratch {
   private count = new Float64Array(0);
