@@ -3,6 +3,8 @@
  * ingest applies (ranges, known ids). DDL (migrations), validation and docs/data-model.md are all
  * generated from this one description, so they cannot disagree.
  */
+import { QUANTILES, quantileColumn } from "../core/quantiles.ts";
+
 export type ColumnType = "DATE" | "TIMESTAMP" | "VARCHAR" | "DOUBLE" | "INTEGER" | "BOOLEAN";
 
 export interface ColumnSpec {
@@ -60,6 +62,16 @@ const money = (name: string, description: string, nullable = false): ColumnSpec 
   min: 0,
   description,
 });
+
+/** One DOUBLE column per quantile level of SPEC.md (`q0_015` .. `q0_99`), in units: "<what> quantile <level>." */
+const quantileColumns = (what: string): ColumnSpec[] =>
+  QUANTILES.map((level) => ({
+    name: quantileColumn(level),
+    type: "DOUBLE",
+    nullable: false,
+    unit: "units",
+    description: `${what} quantile ${level}.`,
+  }));
 
 /** Every table, in dependency order (referenced tables first). */
 export const TABLES: TableSpec[] = [
@@ -561,42 +573,7 @@ export const TABLES: TableSpec[] = [
         description: "Demand observed on `date`.",
       },
       { name: "model", type: "VARCHAR", nullable: false, description: "Forecaster name." },
-      {
-        name: "q0_015",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.015.",
-      },
-      {
-        name: "q0_25",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.25.",
-      },
-      { name: "q0_5", type: "DOUBLE", nullable: false, unit: "units", description: "Forecast quantile 0.5." },
-      {
-        name: "q0_75",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.75.",
-      },
-      {
-        name: "q0_95",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.95.",
-      },
-      {
-        name: "q0_99",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.99.",
-      },
+      ...quantileColumns("Forecast"),
       {
         name: "mean",
         type: "DOUBLE",
@@ -624,12 +601,7 @@ export const TABLES: TableSpec[] = [
         description: "Mean of the demand distribution.",
       },
       { name: "size", type: "DOUBLE", nullable: true, description: "Negative binomial size (dispersion)." },
-      { name: "q0_015", type: "DOUBLE", nullable: false, unit: "units", description: "True quantile 0.015." },
-      { name: "q0_25", type: "DOUBLE", nullable: false, unit: "units", description: "True quantile 0.25." },
-      { name: "q0_5", type: "DOUBLE", nullable: false, unit: "units", description: "True quantile 0.5." },
-      { name: "q0_75", type: "DOUBLE", nullable: false, unit: "units", description: "True quantile 0.75." },
-      { name: "q0_95", type: "DOUBLE", nullable: false, unit: "units", description: "True quantile 0.95." },
-      { name: "q0_99", type: "DOUBLE", nullable: false, unit: "units", description: "True quantile 0.99." },
+      ...quantileColumns("True"),
       {
         name: "demand",
         type: "DOUBLE",
@@ -862,48 +834,7 @@ export const TABLES: TableSpec[] = [
         min: 1,
         description: "date - origin.",
       },
-      {
-        name: "q0_015",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.015.",
-      },
-      {
-        name: "q0_25",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.25.",
-      },
-      {
-        name: "q0_5",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.5.",
-      },
-      {
-        name: "q0_75",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.75.",
-      },
-      {
-        name: "q0_95",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.95.",
-      },
-      {
-        name: "q0_99",
-        type: "DOUBLE",
-        nullable: false,
-        unit: "units",
-        description: "Forecast quantile 0.99.",
-      },
+      ...quantileColumns("Forecast"),
       {
         name: "mean",
         type: "DOUBLE",
