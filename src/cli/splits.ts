@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { formatDay } from "../core/days.ts";
+import { panelStart } from "../data/to-panel.ts";
 import { jobFolds, loadModelData } from "../validation/job.ts";
 import { describeFold, innerFolds } from "../validation/splits.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
@@ -34,7 +35,7 @@ export function register(program: Command): void {
     };
     const { daily } = await withWarehouse(ctx, (wh) => loadModelData(wh, options.dataEnd));
     const folds = jobFolds(ctx.config, daily, options);
-    const start = daily.start.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+    const start = panelStart(daily);
     // Inner folds of the folds actually used (also with --origins or --data-end).
     const inner = opts.inner ? folds.map((f) => innerFolds(f, ctx.config.validation)) : [];
     if (ctx.json) {

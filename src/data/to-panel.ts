@@ -210,3 +210,10 @@ export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}):
   await wh.run("DROP TABLE IF EXISTS temp.panel_series");
   return panel;
 }
+
+/** The first day of any series of the panel (+Infinity for an empty panel); a loop, not a spread: 10^5+ series. */
+export function panelStart(daily: DailyPanel): Day {
+  let start = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < daily.start.length; i++) start = Math.min(start, daily.start[i]!);
+  return start;
+}

@@ -10,7 +10,6 @@ import type { Progress } from "../core/progress.ts";
 import { Rng } from "../core/rng.ts";
 import type { FeatureMatrix } from "../features/build.ts";
 import {
-  checkFeatures,
   checkFeatureUse,
   type FeatureTestLimits,
   type FeatureTestReport,
@@ -84,11 +83,6 @@ export function featureSample(fitInput: FitInput, t: TrainSettings, rows: number
           .sort((a, b) => a - b)
       : hold;
   return { matrix, holdout: Int32Array.from(picked) };
-}
-
-/** Feature tests before training, on the sample. */
-export function featureTestsBefore(sample: FeatureSample, limits: FeatureTestLimits): FeatureTestReport {
-  return checkFeatures(sample.matrix, limits);
 }
 
 /** Importance of the final model and the after-training feature test. */

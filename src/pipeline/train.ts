@@ -12,10 +12,11 @@ import { type Day, parseDay } from "../core/days.ts";
 import { InputError } from "../core/errors.ts";
 import type { Progress } from "../core/progress.ts";
 import { QUANTILES } from "../core/quantiles.ts";
+import { panelStart } from "../data/to-panel.ts";
 import { loadTruthPanel } from "../data/truth.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { writeAtomic } from "../data/write-atomic.ts";
-import { type FeatureTestReport, formatFeatureIssues } from "../features/feature-tests.ts";
+import { checkFeatures, type FeatureTestReport, formatFeatureIssues } from "../features/feature-tests.ts";
 import { demandPanel, type FeatureData, type FitInput } from "../models/forecaster.ts";
 import { DEFAULT_GBDT_PARAMS } from "../models/gbdt-quantile.ts";
 import { oracle } from "../models/oracle.ts";
@@ -26,7 +27,7 @@ import { runBacktest } from "../validation/backtest.ts";
 import { type CvReport, evaluateCv } from "../validation/evaluate-cv.ts";
 import { type BacktestJobResult, jobFolds, loadModelData } from "../validation/job.ts";
 import { type Fold, innerFolds } from "../validation/splits.ts";
-import { featureSample, featureTestsBefore, type ModelInsights, modelInsights } from "./insights.ts";
+import { featureSample, type ModelInsights, modelInsights } from "./insights.ts";
 import { productionForecaster } from "./production-forecaster.ts";
 import { runMetrics } from "./run-metrics.ts";
 import { seriesScores } from "./series-scores.ts";
@@ -103,8 +104,25 @@ export async function trainRun(
   };
   try {
     const horizon = config.validation.testDays;
-    const folds = jobFolds(config, daily, { models: [], folds: t.evaluation.folds });
+    const folds = jobFolds(config, daily, { folds: t.evaluation.folds });
     const fd: FeatureData = { daily, calendar, settings, weather };
+
+    const fitInput: FitInput = {
+      panel: demandPanel(daily),
+      trainStart: Math.max(panelStart(daily), daily.end - config.validation.trainDays + 1),
+      trainEnd: daily.end,
+      horizon,
+      levels: QUANTILES,
+      seed: t.seed,
+      features: fd,
+    };
+    // Feature tests first: a broken feature fails the run before any model is fitted (tuning included).
+    const sample = await timed("feature tests", () => featureSample(fitInput, t, t.analysis.importanceRows));
+    const before = checkFeatures(sample.matrix, config.featureTests);
+    if (!before.ok) {
+      write("feature-tests.json", `${JSON.stringify({ ok: false, before }, null, 2)}\n`);
+      throw new FeatureTestsFailed(files["feature-tests.json"]!, before);
+    }
 
     let learner = t.learner;
     let tune: TuneResult | null = null;
@@ -135,23 +153,6 @@ export async function trainRun(
       tweedie: t.tweedie,
       censored: t.censored,
     };
-
-    const fitInput: FitInput = {
-      panel: demandPanel(daily),
-      trainStart: Math.max(Math.min(...daily.start), daily.end - config.validation.trainDays + 1),
-      trainEnd: daily.end,
-      horizon,
-      levels: QUANTILES,
-      seed: t.seed,
-      features: fd,
-    };
-    // Feature tests first: a broken feature fails the run before any model is fitted.
-    const sample = await timed("feature tests", () => featureSample(fitInput, t, t.analysis.importanceRows));
-    const before = featureTestsBefore(sample, config.featureTests);
-    if (!before.ok) {
-      write("feature-tests.json", `${JSON.stringify({ ok: false, before }, null, 2)}\n`);
-      throw new FeatureTestsFailed(files["feature-tests.json"]!, before);
-    }
 
     const truth = await loadTruthPanel(wh, daily);
     const forecasters = [

@@ -4,7 +4,7 @@ import { InputError } from "../core/errors.ts";
 import type { Progress } from "../core/progress.ts";
 import { QUANTILES } from "../core/quantiles.ts";
 import { saveBacktest } from "../data/backtest-store.ts";
-import { type DailyPanel, loadDailyPanel } from "../data/to-panel.ts";
+import { type DailyPanel, loadDailyPanel, panelStart } from "../data/to-panel.ts";
 import { loadTruthPanel } from "../data/truth.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { type CalendarFlags, loadCalendar } from "../features/calendar.ts";
@@ -58,7 +58,7 @@ export async function loadModelData(
       },
     );
   }
-  const start = daily.start.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+  const start = panelStart(daily);
   const regions = [...new Set(daily.region.map((r) => r ?? "*")), "*"];
   const calendar = await loadCalendar(wh, start, daily.end + 366, regions);
   // Weather issued up to the data end (forecasts beyond it are what the last cutoff knows).
@@ -67,8 +67,12 @@ export async function loadModelData(
 }
 
 /** The folds of a run: explicit origins, or K rolling folds ending at the data end. */
-export function jobFolds(config: Config, daily: DailyPanel, options: BacktestJobOptions): Fold[] {
-  const start = daily.start.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+export function jobFolds(
+  config: Config,
+  daily: DailyPanel,
+  options: Pick<BacktestJobOptions, "folds" | "origins">,
+): Fold[] {
+  const start = panelStart(daily);
   const settings = { ...config.validation, folds: options.folds ?? config.validation.folds };
   if (options.origins && options.origins.length > 0) {
     const late = options.origins.find((o) => o + settings.testDays > daily.end);
