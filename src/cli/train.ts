@@ -84,7 +84,7 @@ export function register(program: Command): void {
           : `, registered as version ${result.modelVersion} (candidate)`
       }`,
       result.tune
-        ? `  tuned       ${result.tune.trials.length} trials (${result.tune.method}), best inner-fold pinball ${result.tune.best.score.toFixed(4)}`
+        ? `  tuned       ${result.tune.trials.length} trials (${result.tune.method}), best inner-fold mean scaled pinball ${result.tune.best.score.toFixed(4)}`
         : "",
       `  timings     ${Object.entries(result.timings)
         .map(([k, v]) => `${k} ${v.toFixed(1)} s`)

@@ -5,7 +5,8 @@ import type { DailyPanel } from "../data/to-panel.ts";
 import type { CalendarFlags } from "../features/calendar.ts";
 import type { FeatureSettings } from "../features/names.ts";
 import type { WeatherIndex } from "../features/weather.ts";
-import { pinball } from "../metrics/pinball.ts";
+import { evaluate } from "../metrics/evaluate.ts";
+import { meanScaledPinballMetric } from "../metrics/pinball.ts";
 import { runBacktest } from "../validation/backtest.ts";
 import type { Fold } from "../validation/splits.ts";
 import { productionForecaster } from "./production-forecaster.ts";
@@ -38,8 +39,8 @@ const INTEGER = new Set(["maxLeaves", "minDataInLeaf"]);
 
 /**
  * Searches the learner settings on the inner folds (SPEC §3: tuning never sees an outer test window): each trial
- * fits the six quantile models on every inner fold and scores the mean pinball over the six levels of their
- * test windows; the best trial's settings are returned merged into the configured ones.
+ * fits the six quantile models on every inner fold and scores the mean scaled pinball over the six levels
+ * of their test windows; the best trial's settings are returned merged into the configured ones.
  */
 export async function tuneLearner(input: TuneInput): Promise<TuneResult> {
   const t = input.train;
@@ -74,11 +75,13 @@ export async function tuneLearner(input: TuneInput): Promise<TuneResult> {
       horizon: input.horizon,
       seed: t.seed,
     });
-    let s = 0;
-    for (let r = 0; r < table.actual.length; r++) {
-      for (const [l, tau] of QUANTILES.entries()) s += pinball(table.actual[r]!, table.q[l]![r]!, tau);
-    }
-    return s / (table.actual.length * QUANTILES.length);
+    // The headline metric of every report (no bootstrap: only the point value ranks trials).
+    const [score] = evaluate(
+      { actual: table.actual, q: table.q, point: table.q[QUANTILES.indexOf(0.5)]!, series: table.series },
+      [meanScaledPinballMetric(QUANTILES)],
+      { bootstrap: 0 },
+    );
+    return score!.value;
   };
   const { trials, best } = await search(dims, objective, {
     method: t.tune.method,
