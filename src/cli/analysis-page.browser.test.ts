@@ -1,25 +1,21 @@
 // The analysis page of a real small run, in headless Chromium. It lives in cli/ because it chains the simulator,
 // the backtest, the analysis and the report, and only the apps may import all of them (ARCHITECTURE.md).
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { runAnalysis } from "../analysis/run-analysis.ts";
 import { loadConfig } from "../config/load.ts";
 import { QUANTILES } from "../core/quantiles.ts";
-import { runEtl } from "../data/etl.ts";
+import { panelStart } from "../data/to-panel.ts";
 import { Warehouse } from "../data/warehouse.ts";
 import { closePools } from "../gbdt/pool.ts";
 import { seasonalNaive } from "../models/baselines/seasonal-naive.ts";
 import { gbdtQuantile } from "../models/gbdt-quantile.ts";
 import { analysisPage } from "../report/analysis-page.ts";
 import { browserSkip, withPage } from "../report/browser.test-support.ts";
-import { loadSimulation } from "../simulate/load.ts";
-import { simulate } from "../simulate/simulate.ts";
 import { runBacktest } from "../validation/backtest.ts";
 import { loadModelData } from "../validation/job.ts";
 import { rollingFolds } from "../validation/splits.ts";
+import { simulatedWarehouse } from "./sim-warehouse.test-support.ts";
 
 const SECTIONS = [
   "overview",
@@ -36,22 +32,12 @@ const SECTIONS = [
 
 /** analysis.html of a small simulated chain: GBDT quantiles and seasonal naive on two folds, a small budget. */
 async function smallRunPage(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "mr-analysis-"));
-  await simulate(
-    { dcs: 1, stores: 2, products: 10, days: 240, seed: 5, format: "parquet" },
-    join(dir, "sim"),
-    {
-      threads: 1,
-    },
-  );
-  const wh = await Warehouse.open(join(dir, "w.duckdb"));
+  const { db } = await simulatedWarehouse({ dcs: 1, stores: 2, products: 10, days: 240, seed: 5 });
+  const wh = await Warehouse.open(db);
   try {
-    await loadSimulation(wh, join(dir, "sim"));
-    await runEtl(wh, { full: true });
     const { daily, calendar, weather } = await loadModelData(wh);
     const config = loadConfig({ env: {} });
-    const start = daily.start.reduce((a, b) => Math.min(a, b));
-    const folds = rollingFolds(start, daily.end, 2, config.validation);
+    const folds = rollingFolds(panelStart(daily), daily.end, 2, config.validation);
     const params = { iterations: 30, maxLeaves: 15, minDataInLeaf: 20 };
     const cv = await runBacktest({
       daily,
