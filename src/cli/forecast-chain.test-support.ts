@@ -1,16 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { loadConfig } from "../config/load.ts";
 import { QUANTILES } from "../core/quantiles.ts";
-import { runEtl } from "../data/etl.ts";
 import { type DailyPanel, loadDailyPanel } from "../data/to-panel.ts";
 import { Warehouse } from "../data/warehouse.ts";
 import { type ChainContext, loadChainContext } from "../forecasting/chain-context.ts";
 import { demandPanel } from "../models/forecaster.ts";
 import { ProductionModel } from "../models/production-model.ts";
-import { loadSimulation } from "../simulate/load.ts";
-import { simulate } from "../simulate/simulate.ts";
+import { simulatedWarehouse } from "./sim-warehouse.test-support.ts";
 
 /** Feature settings of the tests (the config defaults). */
 export const testSettings = loadConfig({ env: {} }).features;
@@ -27,18 +22,8 @@ export async function testChain(): Promise<{
   ctx: ChainContext;
   daily: DailyPanel;
 }> {
-  const dir = mkdtempSync(join(tmpdir(), "mr-forecast-"));
-  await simulate(
-    { dcs: 2, stores: 4, products: 12, days: 240, seed: 9, format: "parquet" },
-    join(dir, "sim"),
-    {
-      threads: 1,
-    },
-  );
-  const db = join(dir, "w.duckdb");
+  const { dir, db } = await simulatedWarehouse({ dcs: 2, stores: 4, products: 12, days: 240, seed: 9 });
   const wh = await Warehouse.open(db);
-  await loadSimulation(wh, join(dir, "sim"));
-  await runEtl(wh, { full: true });
   const ctx = await loadChainContext(wh);
   const daily = await loadDailyPanel(wh);
   const model = await ProductionModel.fit(
