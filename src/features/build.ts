@@ -1,6 +1,7 @@
 import { dayOfYear, weekday, yearMonth } from "../core/days.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import { type CalendarFlags, indexCalendar, regionIndex } from "./calendar.ts";
+import { ascendingOrder, CountWindow } from "./count-window.ts";
 import { G, GroupClock } from "./feature-groups.ts";
 import { type FeatureSettings, featureNames } from "./names.ts";
 import { PrefixScratch } from "./prefix-scratch.ts";
@@ -36,6 +37,8 @@ export interface BuildOptions {
 }
 
 const CAP = 60; // days_to/since_event and promo distances are capped here
+/** Demand counts below this use the count histogram for order statistics (its scan is O(max value)). */
+const COUNT_LIMIT = 1024;
 
 /**
  * Computes every feature for every row. History features see observed data up to the cutoff
@@ -63,7 +66,11 @@ export function buildFeatures(
   clock.always();
   const group = groupVolumes(panel, rows, lat);
   clock.lap(G.group_volume);
-  const windows = settings.orderWindows.map((w) => new SortedWindow(w));
+  // Order statistics: a count histogram per window for small integer demand, the sorted window otherwise.
+  const sortedWindows = settings.orderWindows.map((w) => new SortedWindow(w));
+  const countWindows = settings.orderWindows.map(() => new CountWindow());
+  const levelOrder = ascendingOrder(settings.quantiles);
+  const nOrder = settings.quantiles.length + 2;
   const regionOf = panel.region.map((r) => regionIndex(calendar, r));
   const weather = options.weather ?? null;
   const weatherRegionOf = panel.region.map((r) => (weather ? weather.regions.indexOf(r ?? "*") : -1));
@@ -98,7 +105,10 @@ export function buildFeatures(
     clock.lap(G.history);
     const reg = regionOf[i]!;
     const wreg = weatherRegionOf[i]!;
-    for (const sw of windows) sw.clear();
+    const bins = CountWindow.fits(demand, COUNT_LIMIT);
+    const windows: (SortedWindow | CountWindow)[] = bins >= 0 ? countWindows : sortedWindows;
+    if (bins >= 0) for (const cw of countWindows) cw.reset(bins);
+    else for (const sw of sortedWindows) sw.clear();
     let prevCut = Number.NEGATIVE_INFINITY;
     let asofOrigin = Number.NaN;
 
@@ -139,9 +149,9 @@ export function buildFeatures(
               sw.remove(demand[t]!);
             for (let t = Math.max(0, prevCut + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
           }
-          asof[f++] = sw.min();
-          asof[f++] = sw.max();
-          for (const p of settings.quantiles) asof[f++] = sw.quantile(p);
+          if (sw instanceof CountWindow) sw.writeStats(asof, f, settings.quantiles, levelOrder);
+          else sw.writeStats(asof, f, settings.quantiles);
+          f += nOrder;
         }
         prevCut = c;
         perOrigin.lap(G.rolling_order);

@@ -47,6 +47,13 @@ export class SortedWindow {
     return this.buf[lo]! + (h - lo) * (this.buf[hi]! - this.buf[lo]!);
   }
 
+  /** Writes min, max and the quantiles of levels `ps` to out[f..] (the layout CountWindow.writeStats shares). */
+  writeStats(out: Float64Array, f: number, ps: readonly number[]): void {
+    out[f] = this.min();
+    out[f + 1] = this.max();
+    for (let j = 0; j < ps.length; j++) out[f + 2 + j] = this.quantile(ps[j]!);
+  }
+
   min(): number {
     return this.size === 0 ? Number.NaN : this.buf[0]!;
   }
