@@ -1,0 +1,288 @@
+import { dayOfYear, weekday, yearMonth } from "../core/days.ts";
+import type { CalendarFlags, CalendarIndex } from "./calendar.ts";
+import { ascendingOrder, CountWindow } from "./count-window.ts";
+import { ElasticityStats } from "./elasticity.ts";
+import { G, GroupClock } from "./feature-groups.ts";
+import type { GroupVolumes } from "./group-volumes.ts";
+import type { FeatureSettings } from "./names.ts";
+import { PrefixScratch } from "./prefix-scratch.ts";
+import { SortedWindow } from "./sorted-window.ts";
+import { type WeatherIndex, weatherAt } from "./weather.ts";
+
+/** Rows to build: series index, forecast origin (day) and horizon (1..), sorted by series then origin. */
+export interface FeatureRows {
+  series: Int32Array;
+  origin: Int32Array;
+  horizon: Int32Array;
+}
+
+/**
+ * Everything the row loop reads and writes, as plain data (typed arrays, numbers, strings) so it can be posted to a
+ * feature worker: with SharedArrayBuffer-backed arrays the worker reads the panel and writes its rows of the
+ * output columns in place.
+ */
+export interface FeatureJob {
+  settings: FeatureSettings;
+  asofCount: number;
+  targetCount: number;
+  /** BuildOptions.unsafeLagShift (0 normally). */
+  shift: number;
+  /** The panel's series layout and daily columns (DailyPanel fields of the same names). */
+  indptr: Int32Array;
+  start: Int32Array;
+  demand: Float32Array;
+  units: Float32Array;
+  price: Float32Array;
+  regularPrice: Float32Array;
+  onPromo: Uint8Array;
+  promoDiscount: Float32Array;
+  /** Per series: its region's index in the calendar and in the weather (-1: none). */
+  regionOf: Int32Array;
+  weatherRegionOf: Int32Array;
+  /** Static features per series: categorical codes (-1 unknown), then numeric values. */
+  categoricalCodes: Int32Array[];
+  numericValues: Float32Array[];
+  calendar: CalendarFlags;
+  calIndex: CalendarIndex;
+  weather: WeatherIndex | null;
+  group: GroupVolumes;
+  rows: FeatureRows;
+  /** Outputs, one entry per row. */
+  columns: Float32Array[];
+  target: Float32Array;
+  outPrice: Float32Array;
+}
+
+/** days_to/since_event and promo distances are capped here. */
+export const CAP = 60;
+/** Demand counts below this use the count histogram for order statistics (its scan is O(max value)). */
+const COUNT_LIMIT = 1024;
+
+/**
+ * Computes every feature of rows [from, to) of the job (from and to must start a series, or be the end): history
+ * features see observed data up to the cutoff c = origin - latencyDays only; planned data (prices, promos) up to
+ * origin + plannedDays; the calendar is known. Returns the estimated milliseconds per feature group.
+ */
+export function fillRows(job: FeatureJob, from: number, to: number): Record<string, number> {
+  const {
+    settings,
+    asofCount,
+    targetCount,
+    shift,
+    rows,
+    columns,
+    target,
+    calendar,
+    calIndex,
+    weather,
+    group,
+  } = job;
+  const lat = settings.latencyDays;
+  // Timing hooks for the feature tests' time budget; they never change a value.
+  const clock = new GroupClock(1);
+  const perOrigin = new GroupClock(16);
+  const perRow = new GroupClock(64);
+  // Order statistics: a count histogram per window for small integer demand, the sorted window otherwise.
+  const sortedWindows = settings.orderWindows.map((w) => new SortedWindow(w));
+  const countWindows = settings.orderWindows.map(() => new CountWindow());
+  const levelOrder = ascendingOrder(settings.quantiles);
+  const nOrder = settings.quantiles.length + 2;
+  const asof = new Float64Array(asofCount);
+  const calLen = calendar.end - calendar.start + 1;
+  const nOrigins = group.nOrigins;
+  // Prefix sums of one series at a time, in buffers reused from series to series (no allocation per series).
+  const stats = new PrefixScratch();
+  const priceStats = new PrefixScratch();
+  const elastic = new ElasticityStats();
+
+  let r = from;
+  while (r < to) {
+    const i = rows.series[r]!;
+    const base = job.indptr[i]!;
+    const len = job.indptr[i + 1]! - base;
+    const s0 = job.start[i]!;
+    const demand = job.demand.subarray(base, base + len);
+    const units = job.units.subarray(base, base + len);
+    const pr = job.price.subarray(base, base + len);
+    const regular = job.regularPrice.subarray(base, base + len);
+    const promo = job.onPromo.subarray(base, base + len);
+    const discount = job.promoDiscount.subarray(base, base + len);
+    clock.always();
+    stats.reset(demand);
+    clock.lap(G.rolling_stats);
+    priceStats.reset(pr);
+    clock.lap(G.price_promo);
+    elastic.reset(demand, pr);
+    clock.lap(G.elasticity);
+    const lastSale = lastSaleIndex(units);
+    clock.lap(G.history);
+    const reg = job.regionOf[i]!;
+    const wreg = job.weatherRegionOf[i]!;
+    const bins = CountWindow.fits(demand, COUNT_LIMIT);
+    const windows: (SortedWindow | CountWindow)[] = bins >= 0 ? countWindows : sortedWindows;
+    if (bins >= 0) for (const cw of countWindows) cw.reset(bins);
+    else for (const sw of sortedWindows) sw.clear();
+    const g0 = job.group.groups[4 * i]!;
+    const g1 = job.group.groups[4 * i + 1]!;
+    const g2 = job.group.groups[4 * i + 2]!;
+    const g3 = job.group.groups[4 * i + 3]!;
+    let prevCut = Number.NEGATIVE_INFINITY;
+    let asofOrigin = Number.NaN;
+
+    for (; r < to && rows.series[r] === i; r++) {
+      const o = rows.origin[r]!;
+      const h = rows.horizon[r]!;
+      const c = o - lat - s0; // cutoff as an index into the series
+      const d = o + h - s0; // target day as an index
+      const plannedEnd = o + settings.plannedDays - s0;
+      target[r] = d >= 0 && d < len ? demand[d]! : Number.NaN;
+      job.outPrice[r] = d >= 0 && d < len ? pr[d]! : Number.NaN;
+
+      if (o !== asofOrigin) {
+        asofOrigin = o;
+        perOrigin.sample();
+        let f = 0;
+        for (const k of settings.lags) {
+          const t = c - k + 1 + shift;
+          asof[f++] = shift ? (t >= 0 && t < len ? demand[t]! : Number.NaN) : upTo(demand, t, c);
+        }
+        perOrigin.lap(G.lags);
+        for (const w of settings.meanWindows) {
+          asof[f++] = stats.mean(c - w + 1, c);
+          asof[f++] = stats.std(c - w + 1, c);
+          asof[f++] = stats.zeroShare(c - w + 1, c);
+        }
+        asof[f++] = c >= 0 ? stats.n(c - 27, c) / 28 : Number.NaN;
+        perOrigin.lap(G.rolling_stats);
+        // Slide the windows from the previous cutoff to this one (or rebuild after a jump).
+        for (let j = 0; j < windows.length; j++) {
+          const w = settings.orderWindows[j]!;
+          const sw = windows[j]!;
+          if (c - prevCut >= w || c < prevCut) {
+            sw.clear();
+            for (let t = Math.max(0, c - w + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
+          } else {
+            for (let t = Math.max(0, prevCut - w + 1); t <= Math.min(c - w, len - 1); t++)
+              sw.remove(demand[t]!);
+            for (let t = Math.max(0, prevCut + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
+          }
+          if (sw instanceof CountWindow) sw.writeStats(asof, f, settings.quantiles, levelOrder);
+          else sw.writeStats(asof, f, settings.quantiles);
+          f += nOrder;
+        }
+        prevCut = c;
+        perOrigin.lap(G.rolling_order);
+        const ls = c >= 0 ? lastSale[Math.min(c, len - 1)]! : -1;
+        asof[f++] = ls >= 0 ? c - ls : Number.NaN;
+        asof[f++] = c >= 0 ? c + 1 : Number.NaN;
+        perOrigin.lap(G.history);
+        const k = group.originIndex[o - group.originBase]!;
+        const own = stats.total(c - 90, c);
+        const l1 = group.cat91[g1 * nOrigins + k]!;
+        const l2 = group.cat91[g2 * nOrigins + k]!;
+        const l3 = group.cat91[g3 * nOrigins + k]!;
+        asof[f++] = group.store[g0 * nOrigins + k]!;
+        asof[f++] = l1 > 0 ? own / l1 : Number.NaN;
+        asof[f++] = l2 > 0 ? own / l2 : Number.NaN;
+        asof[f++] = l3 > 0 ? own / l3 : Number.NaN;
+        perOrigin.lap(G.group_volume);
+        asof[f++] = elastic.slope(c - 363, c);
+        perOrigin.lap(G.elasticity);
+      }
+      for (let f = 0; f < asofCount; f++) columns[f]![r] = asof[f]!;
+
+      perRow.sample();
+      let f = asofCount;
+      columns[f++]![r] = h;
+      for (const k of settings.sameWeekdayWeeks) columns[f++]![r] = sameWeekdayMean(demand, d, c, k);
+      columns[f++]![r] = upTo(demand, d - 364, c);
+      columns[f++]![r] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
+      perRow.lap(G.target_history);
+      // Calendar of the target day (outside the loaded calendar: computed directly, flags unknown).
+      const day = o + h;
+      const cal = day - calendar.start;
+      const inCal = cal >= 0 && cal < calLen;
+      columns[f++]![r] = inCal ? calIndex.weekday[cal]! : weekday(day);
+      columns[f++]![r] = inCal ? calIndex.month[cal]! : yearMonth(day).month;
+      columns[f++]![r] = inCal ? calIndex.dayOfMonth[cal]! : new Date(day * 86_400_000).getUTCDate();
+      columns[f++]![r] = inCal ? calIndex.dayOfYear[cal]! : dayOfYear(day);
+      const regOk = inCal && reg >= 0;
+      columns[f++]![r] = regOk ? calendar.event[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = regOk ? calIndex.daysTo[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = regOk ? calIndex.daysSince[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = regOk ? calendar.snap[reg]![cal]! : Number.NaN;
+      columns[f++]![r] = regOk ? calendar.payday[reg]![cal]! : Number.NaN;
+      perRow.lap(G.calendar);
+      // Prices and promos: planned, so the target day's values are known at the origin.
+      const p = upTo(pr, d, plannedEnd);
+      const reg0 = upTo(regular, d, plannedEnd);
+      columns[f++]![r] = p;
+      columns[f++]![r] = reg0;
+      columns[f++]![r] = reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN;
+      columns[f++]![r] = p / priceStats.mean(c - 27, c);
+      columns[f++]![r] = p / priceStats.mean(c - 90, c);
+      columns[f++]![r] = p / upTo(pr, c, c);
+      columns[f++]![r] = upTo(promo, d, plannedEnd);
+      columns[f++]![r] = upTo(discount, d, plannedEnd);
+      columns[f++]![r] = promoRun(promo, d, plannedEnd);
+      columns[f++]![r] = promoUntil(promo, d, plannedEnd);
+      perRow.lap(G.price_promo);
+      // Weather: the forecast for the target day issued at the cutoff, and the weather observed at the cutoff.
+      const wf = weather ? weatherAt(weather, wreg, c + s0, d - c) : -1;
+      const wo = weather ? weatherAt(weather, wreg, c + s0, 0) : -1;
+      columns[f++]![r] = wf >= 0 ? weather!.temperature[wf]! : Number.NaN;
+      columns[f++]![r] = wf >= 0 ? weather!.precipitation[wf]! : Number.NaN;
+      columns[f++]![r] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
+      perRow.lap(G.weather);
+      if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
+      for (const codes of job.categoricalCodes) columns[f++]![r] = codes[i]! < 0 ? Number.NaN : codes[i]!;
+      for (const values of job.numericValues) columns[f++]![r] = values[i]!;
+      perRow.lap(G.statics);
+    }
+  }
+  return GroupClock.total(clock, perOrigin, perRow);
+}
+
+/** arr[t] when 0 <= t <= last (the latest day the row may see) and t is inside the series; else NaN. */
+function upTo(arr: ArrayLike<number>, t: number, last: number): number {
+  return t >= 0 && t <= last && t < arr.length ? arr[t]! : Number.NaN;
+}
+
+/** Mean of known values on the target's weekday over its last k occurrences at or before the cutoff. */
+function sameWeekdayMean(values: Float32Array, d: number, c: number, k: number): number {
+  let t = d - 7 * Math.max(1, Math.ceil((d - c) / 7));
+  let s = 0;
+  let m = 0;
+  for (let j = 0; j < k && t >= 0; j++, t -= 7) {
+    if (t < values.length && !Number.isNaN(values[t]!)) {
+      s += values[t]!;
+      m++;
+    }
+  }
+  return m > 0 ? s / m : Number.NaN;
+}
+
+/** For each day, the index of the last day up to it with units > 0 (-1 if none). */
+function lastSaleIndex(units: Float32Array): Int32Array {
+  const out = new Int32Array(units.length);
+  let last = -1;
+  for (let t = 0; t < units.length; t++) {
+    if (units[t]! > 0) last = t;
+    out[t] = last;
+  }
+  return out;
+}
+
+/** Consecutive promo days ending at the target day (0 when not on promo). */
+function promoRun(promo: Uint8Array, d: number, plannedEnd: number): number {
+  if (d < 0 || d >= promo.length || d > plannedEnd) return Number.NaN;
+  let k = 0;
+  while (d - k >= 0 && promo[d - k] && k < CAP) k++;
+  return k;
+}
+
+/** Days from the target day to the next promo day within the planned horizon (CAP when none is planned). */
+function promoUntil(promo: Uint8Array, d: number, plannedEnd: number): number {
+  for (let t = Math.max(0, d); t <= Math.min(plannedEnd, promo.length - 1); t++) if (promo[t]) return t - d;
+  return CAP;
+}
