@@ -1,0 +1,169 @@
+/**
+ * buildFeatures over worker threads: the panel, the rows and the output columns live in SharedArrayBuffers, the
+ * rows are cut into blocks at series boundaries, and the calling thread and `threads - 1` workers take blocks from
+ * a shared counter and run the same row loop (fill-rows.ts) on them. Each row's values depend only on its series
+ * and the shared inputs, so the matrix is bit-identical to buildFeatures' for any thread count.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { DailyPanel } from "../data/to-panel.ts";
+import { type BuildOptions, buildFeatures, type FeatureMatrix, finishMatrix, prepareJob } from "./build.ts";
+import type { CalendarFlags } from "./calendar.ts";
+import { runBlocks, seriesBlocks } from "./feature-blocks.ts";
+import type { FeatureWorkRequest } from "./feature-worker.ts";
+import type { FeatureRows } from "./fill-rows.ts";
+import type { FeatureSettings } from "./names.ts";
+
+/** Build options plus the thread count (the calling thread included). */
+export interface ParallelBuildOptions extends BuildOptions {
+  /** Threads including the caller (default: the cores Node may use; 1 = buildFeatures on this thread). */
+  threads?: number;
+}
+
+/** Blocks per thread: enough that a thread slowed by other processes takes fewer, few enough to cost nothing. */
+const BLOCKS_PER_THREAD = 8;
+/** Below this many rows per thread a worker costs more (posting, waking) than it saves. */
+const MIN_ROWS_PER_THREAD = 20_000;
+
+/**
+ * The feature matrix of buildFeatures, computed on `threads` threads (bit-identical). Without an explicit thread
+ * count, small jobs stay on the calling thread. Output columns are backed by SharedArrayBuffers.
+ */
+export async function buildFeaturesParallel(
+  panel: DailyPanel,
+  calendar: CalendarFlags,
+  settings: FeatureSettings,
+  rows: FeatureRows,
+  options: ParallelBuildOptions = {},
+): Promise<FeatureMatrix> {
+  const n = rows.series.length;
+  const threads = options.threads ?? Math.min(availableParallelism(), Math.floor(n / MIN_ROWS_PER_THREAD));
+  const bounds = seriesBlocks(rows, Math.max(1, threads) * BLOCKS_PER_THREAD);
+  const used = Math.min(threads, bounds.length - 1);
+  if (used <= 1) return buildFeatures(panel, calendar, settings, rows, options);
+  // Workers start (or wake) while this thread copies the inputs to shared memory.
+  const starting = featureWorkers(used - 1);
+  const prepared = prepareJob(panel, calendar, settings, rows, options, sharedFloat32, toShared);
+  const workers = await starting;
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const request: Omit<FeatureWorkRequest, "id"> = { job: prepared.job, bounds, next };
+  const replies = workers.map((w) => w.run(request));
+  let mine: Record<string, number>[] = [];
+  try {
+    mine = runBlocks(prepared.job, bounds, next);
+  } finally {
+    // Whatever happened here, the workers are still writing into the shared columns: wait for them.
+    await Promise.allSettled(replies);
+  }
+  const theirs = await Promise.all(replies);
+  return finishMatrix(prepared, [...mine, ...theirs.flat()], rows);
+}
+
+/** A zero-filled Float32Array over a SharedArrayBuffer. */
+function sharedFloat32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
+}
+
+/** The array itself when already shared, else a copy of it in a SharedArrayBuffer. */
+function toShared<T extends Int32Array | Float32Array | Uint8Array | Float64Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => T;
+  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
+  out.set(a as never);
+  return out;
+}
+
+/** One worker thread and its requests in flight (referenced only while it has work, so idle it never holds the process). */
+class FeatureWorker {
+  private readonly pending = new Map<
+    number,
+    { resolve: (t: Record<string, number>[]) => void; reject: (e: Error) => void }
+  >();
+  private lastId = 0;
+  broken = false;
+
+  constructor(private readonly worker: Worker) {
+    worker.on("message", (m: { id?: number; timings?: Record<string, number>[]; error?: string }) => {
+      if (m.id === undefined) return;
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) worker.unref();
+      if (m.error !== undefined) p.reject(new Error(`feature worker: ${m.error}`));
+      else p.resolve(m.timings ?? []);
+    });
+    worker.on("error", (e) => this.fail(e));
+    worker.on("exit", (code) => this.fail(new Error(`feature worker exited (code ${code})`)));
+  }
+
+  /** Runs a request; resolves with the worker's per-block timings. */
+  run(request: Omit<FeatureWorkRequest, "id">): Promise<Record<string, number>[]> {
+    if (this.broken) return Promise.reject(new Error("feature worker is not running"));
+    const id = ++this.lastId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ ...request, id } satisfies FeatureWorkRequest);
+    });
+  }
+
+  /** Stops the thread. */
+  async close(): Promise<void> {
+    this.broken = true;
+    await this.worker.terminate();
+  }
+
+  private fail(e: Error): void {
+    this.broken = true;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}
+
+let pool: Promise<FeatureWorker>[] = [];
+
+/** `count` running feature workers, started on first use and reused (a broken one is replaced). */
+async function featureWorkers(count: number): Promise<FeatureWorker[]> {
+  const alive = await Promise.all(pool.map((p) => p.catch(() => null)));
+  pool = pool.filter((_, k) => alive[k] !== null && !alive[k]!.broken);
+  while (pool.length < count) pool.push(startWorker());
+  return Promise.all(pool.slice(0, count));
+}
+
+/** Starts a worker and resolves once it is listening. */
+function startWorker(): Promise<FeatureWorker> {
+  const entry = workerEntry();
+  const w = new Worker(entry.url, { eval: entry.eval });
+  return new Promise((resolve, reject) => {
+    w.once("message", () => {
+      w.off("error", reject);
+      w.unref();
+      resolve(new FeatureWorker(w));
+    });
+    w.once("error", reject);
+  });
+}
+
+/** Stops the feature workers (tests and short scripts; a long-running process may keep them). */
+export async function closeFeatureWorkers(): Promise<void> {
+  const all = pool;
+  pool = [];
+  for (const p of all) {
+    const w = await p.catch(() => null);
+    if (w) await w.close();
+  }
+}
+
+/**
+ * How to start feature-worker next to this module. Compiled build: feature-worker.js. From source (tsx): Node 20
+ * does not apply `--import tsx` hooks to a worker's entry module, so the worker starts as a small evaluated script
+ * that registers tsx's ESM hooks and then imports feature-worker.ts (as src/gbdt/pool.ts does).
+ */
+function workerEntry(): { url: URL | string; eval: boolean } {
+  if (!import.meta.url.endsWith(".ts"))
+    return { url: new URL("./feature-worker.js", import.meta.url), eval: false };
+  const api = import.meta.resolve("tsx/esm/api");
+  const target = new URL("./feature-worker.ts", import.meta.url).href;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+  return { url: code, eval: true };
+}
