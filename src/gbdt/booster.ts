@@ -88,6 +88,11 @@ export class Booster {
     return this.finish(out, options);
   }
 
+  /** Predictions from raw scores computed elsewhere (predict-binned.ts): the link and flooring, in place. */
+  fromRaw(raw: Float64Array): Float64Array {
+    return this.finish(raw, {});
+  }
+
   private finish(out: Float64Array, o: PredictOptions): Float64Array {
     if (o.raw) return out;
     const floor = this.model.floorPredictions;

@@ -16,6 +16,7 @@ import {
 import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
 import { type BinState, binShare, fitShare } from "./parallel-binning.ts";
 import { type EnsembleArrays, predictRows } from "./predict.ts";
+import { type BinnedPredictState, predictBinnedShare } from "./predict-binned.ts";
 
 /** Load new shared state (workers read it from their port). */
 export const JOB_SETUP = 1;
@@ -45,6 +46,8 @@ export const JOB_BIN = 13;
 export const JOB_COMPACT = 14;
 /** Stop the worker. */
 export const JOB_EXIT = 9;
+/** Raw scores of several boosters on bins (predict-binned.ts), blocks taken from a shared counter. */
+export const JOB_PREDICT_BINNED = 15;
 
 /** Shared state of a training session. */
 export interface TrainState {
@@ -97,7 +100,7 @@ export interface PredictState {
 }
 
 /** What a pool session shares. */
-export type JobState = TrainState | PredictState | BinState;
+export type JobState = TrainState | PredictState | BinState | BinnedPredictState;
 
 const losses = new WeakMap<TrainState, Loss>();
 
@@ -139,6 +142,8 @@ export function runJob(
   } else if (type === JOB_PREDICT && s.kind === "predict") {
     const [r0, r1] = chunk(s.nRows, t, T);
     predictRows(s.model, s.x, s.nCols, r0, r1, s.out);
+  } else if (type === JOB_PREDICT_BINNED && s.kind === "predict-binned") {
+    predictBinnedShare(s);
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type FeatureSchema,
   featureSchemaOf,
 } from "./production-model-schema.ts";
+import { predictIntoBinned } from "./serving-binned.ts";
 
 export {
   FEATURE_SET_VERSION,
@@ -153,15 +154,17 @@ export class ProductionModel {
     const c1 = process.cpuUsage(c0);
     const f = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
     const threads = options.threads ?? 1;
-    // One row-major copy for all seven boosters (each would otherwise transpose the columns again).
-    const x = rowMajor(matrix.columns, threads > 1);
-    await predictQuantilesInto(f, this.boosters, rows, x, threads);
-    if (this.parts.tweedie) {
+    // The boosters share one Dataset's bins: quantize the rows once and walk every booster on bins (identical
+    // predictions); a model that cannot be walked on bins takes the float path below.
+    const binned = await predictIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, threads);
+    if (!binned) {
+      // One row-major copy for all seven boosters (each would otherwise transpose the columns again).
+      const x = rowMajor(matrix.columns, threads > 1);
+      await predictQuantilesInto(f, this.boosters, rows, x, threads);
       // Only the mean: the level quantiles stay the pinball models' (the NB ones are not computed).
-      await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
-    } else {
-      meanFromQuantiles(f, rows);
+      if (this.parts.tweedie) await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
     }
+    if (!this.parts.tweedie) meanFromQuantiles(f, rows);
     const timings = options.timings;
     if (timings) {
       timings.features = (timings.features ?? 0) + (t1 - t0) / 1000;

@@ -1,0 +1,85 @@
+/**
+ * Runs binned prediction (predict-binned.ts) for a set of boosters on feature columns: one column-major copy,
+ * one quantization, every booster's trees walked over the bins, on the calling thread or over the worker pool.
+ */
+import { InputError } from "../core/errors.ts";
+import type { Booster } from "./booster.ts";
+import { JOB_PREDICT_BINNED } from "./jobs.ts";
+import { getPool } from "./pool.ts";
+import {
+  type BinnedEnsemble,
+  type BinnedPredictState,
+  BLOCK,
+  binTables,
+  compileBinned,
+  predictBinnedShare,
+  sameMappers,
+} from "./predict-binned.ts";
+
+// Compiled once per booster (in shared memory, so the same arrays serve one thread or many).
+const compiled = new WeakMap<Booster, BinnedEnsemble | null>();
+
+function compiledOf(b: Booster): BinnedEnsemble | null {
+  let e = compiled.get(b);
+  if (e === undefined) {
+    e = compileBinned(b.model, true);
+    compiled.set(b, e);
+  }
+  return e;
+}
+
+/** True when predictBinned can serve these boosters (same mappers, every split expressible on bins). */
+export function canPredictBinned(boosters: readonly Booster[]): boolean {
+  if (boosters.length === 0) return false;
+  const m0 = boosters[0]!.model.mappers;
+  return boosters.every((b) => sameMappers(m0, b.model.mappers) && compiledOf(b) !== null);
+}
+
+/**
+ * Predictions of every booster (link applied, as Booster.predict) for the rows given as feature columns,
+ * identical to each booster's own predict; null when the boosters cannot share bins (see canPredictBinned).
+ * `threads` > 1 runs over the worker pool.
+ */
+export async function predictBinned(
+  boosters: readonly Booster[],
+  columns: readonly ArrayLike<number>[],
+  threads: number,
+): Promise<Float64Array[] | null> {
+  if (!canPredictBinned(boosters)) return null;
+  const mappers = boosters[0]!.model.mappers;
+  const F = mappers.length;
+  if (columns.length !== F) {
+    throw new InputError(
+      `the model has ${F} features but the data has ${columns.length}; give the same columns in the same order`,
+      { column: "features" },
+    );
+  }
+  const nRows = columns[0]?.length ?? 0;
+  const shared = threads > 1 && nRows > BLOCK;
+  const buf = (bytes: number) =>
+    shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
+  // Float32 when every column is (the feature matrix): the values the float walk compares, exactly.
+  const f32 = columns.every((c) => c instanceof Float32Array);
+  const x = f32
+    ? new Float32Array(buf(4 * F * nRows), 0, F * nRows)
+    : new Float64Array(buf(8 * F * nRows), 0, F * nRows);
+  columns.forEach((col, f) => {
+    if (col instanceof Float32Array || col instanceof Float64Array) x.set(col, f * nRows);
+    else for (let i = 0; i < nRows; i++) x[f * nRows + i] = col[i]!;
+  });
+  const state: BinnedPredictState = {
+    kind: "predict-binned",
+    x,
+    nRows,
+    tables: binTables(mappers, shared),
+    models: boosters.map((b) => compiledOf(b)!),
+    out: boosters.map(() => new Float64Array(buf(8 * nRows), 0, nRows)),
+    next: new Int32Array(buf(4), 0, 1),
+  };
+  if (shared) {
+    const pool = await getPool(threads);
+    pool.setup(state);
+    pool.run(JOB_PREDICT_BINNED, 0, 0, 0);
+  } else predictBinnedShare(state);
+  return state.out.map((raw, k) => boosters[k]!.fromRaw(raw));
+}

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { Rng } from "../core/rng.ts";
+import { Booster } from "./booster.ts";
+import { Dataset } from "./dataset.ts";
+import { closePools } from "./pool.ts";
+import { compileBinned } from "./predict-binned.ts";
+import { canPredictBinned, predictBinned } from "./predict-binned-run.ts";
+import { train } from "./train.ts";
+
+after(() => closePools());
+
+/** n rows: x0 uniform, x1 with 15% NaN, x2 a category 0..7 (some NaN), x3 heavy-tailed, x4 few distinct values. */
+function data(n: number, seed: number, wild = false) {
+  const rng = new Rng(seed);
+  const cols = Array.from({ length: 5 }, () => new Float32Array(n));
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    cols[0]![i] = rng.next();
+    cols[1]![i] = rng.chance(0.15) ? Number.NaN : rng.normal();
+    cols[2]![i] = rng.chance(0.05) ? Number.NaN : rng.int(wild ? 11 : 8); // 8..10: codes never seen in training
+    cols[3]![i] = Math.exp(2 * rng.normal());
+    cols[4]![i] = rng.int(4);
+    const x1 = Number.isNaN(cols[1]![i]!) ? 2 : cols[1]![i]!;
+    y[i] = Math.round(
+      Math.max(0, 3 * cols[0]![i]! + x1 + (cols[2]![i]! % 3 === 1 ? 2 : 0) + cols[4]![i]! + rng.normal()),
+    );
+  }
+  if (wild) {
+    // Values outside the training range and the infinities.
+    cols[0]![0] = -5;
+    cols[0]![1] = 7;
+    cols[3]![2] = Number.POSITIVE_INFINITY;
+    cols[3]![3] = Number.NEGATIVE_INFINITY;
+    cols[1]![4] = Number.POSITIVE_INFINITY;
+  }
+  return { cols, y };
+}
+
+/** Boosters of several losses fitted on one Dataset (as the production model's levels are). */
+async function boosters(): Promise<Booster[]> {
+  const { cols, y } = data(3000, 1);
+  const ds = Dataset.fromColumns(cols, { label: y, categorical: [2], maxBins: 40 });
+  const out: Booster[] = [];
+  for (const alpha of [0.1, 0.5, 0.9])
+    out.push(
+      await train(ds, { loss: "quantile", alpha, iterations: 25, maxLeaves: 15, threads: 1, seed: 3 }),
+    );
+  out.push(await train(ds, { loss: "tweedie", iterations: 25, maxLeaves: 15, threads: 1 }));
+  out.push(await train(ds, { loss: "squared", iterations: 20, maxLeaves: 7, threads: 1, countJitter: true }));
+  return out;
+}
+
+test("binned predictions equal each booster's float walk (NaN, unseen categories, out of range, infinities)", async () => {
+  const bs = await boosters();
+  assert.ok(
+    bs.some((b) => b.model.trees.some((t) => t.cat.some((c) => c >= 0))),
+    "a categorical split",
+  );
+  assert.ok(
+    bs.some((b) => b.model.trees.some((t) => t.defaultLeft.some((d, i) => d === 1 && t.feature[i]! >= 0))),
+  );
+  assert.ok(canPredictBinned(bs));
+  const { cols } = data(2500, 9, true);
+  const want = bs.map((b) => b.predict(cols));
+  for (const threads of [1, 2]) {
+    const got = await predictBinned(bs, cols, threads);
+    assert.ok(got !== null);
+    for (const [k, p] of got.entries()) assert.deepEqual(p, want[k], `booster ${k}, ${threads} threads`);
+  }
+  // Float64 columns are compared as Float64, as the float walk does.
+  const c64 = cols.map((c) => Float64Array.from(c, (v, i) => (i % 3 === 0 ? v + 1e-9 : v)));
+  const got64 = await predictBinned(bs, c64, 1);
+  for (const [k, p] of got64!.entries()) assert.deepEqual(p, bs[k]!.predict(c64));
+});
+
+test("a threshold that is not its bin's upper bound cannot be walked on bins", async () => {
+  const [b] = await boosters();
+  const trees = b!.model.trees.map((t) => ({ ...t, threshold: Float64Array.from(t.threshold) }));
+  const t0 = trees[0]!;
+  const node = [...t0.feature].findIndex((f, i) => f >= 0 && t0.cat[i]! < 0);
+  t0.threshold[node] = t0.threshold[node]! + 1e-6;
+  const changed = new Booster({ ...b!.model, trees });
+  assert.equal(compileBinned(changed.model, false), null);
+  assert.equal(canPredictBinned([changed]), false);
+  assert.equal(await predictBinned([changed], data(10, 2).cols, 1), null);
+});
+
+test("boosters with other mappers are not served together; a wrong column count is an InputError", async () => {
+  const bs = await boosters();
+  const { cols, y } = data(500, 4);
+  const other = await train(Dataset.fromColumns(cols, { label: y, categorical: [2], maxBins: 10 }), {
+    iterations: 3,
+    threads: 1,
+  });
+  assert.equal(canPredictBinned([bs[0]!, other]), false);
+  await assert.rejects(predictBinned(bs, cols.slice(0, 4), 1), /has 5 features but the data has 4/);
+});

@@ -1,0 +1,302 @@
+/**
+ * Prediction on bin indices for several boosters fitted on one Dataset (so their bin mappers agree): the rows are
+ * quantized once into 1-byte bins and every booster's trees are walked on the bins, instead of each booster
+ * comparing raw values again. A numeric split "x <= threshold" is "bin <= binThreshold" exactly (the threshold is
+ * the mapper's upper bound of that bin), NaN goes to the missing bin and takes the node's learned default
+ * direction, categorical splits test the bin's bit as in training; each row adds the tree outputs in tree order,
+ * so the scores are identical to Booster.predict's float walk. Rows are processed in blocks (quantize a block,
+ * then every tree of every booster walks it while the block's bins stay in cache); threads take blocks from a
+ * shared counter, so a thread slowed by other work (DuckDB beside the batch job) takes fewer.
+ */
+import type { BinMapper } from "./binning.ts";
+import { indexOf, searchPadded } from "./binning.ts";
+import type { ModelData } from "./booster.ts";
+
+/** One booster's trees as flat arrays over bins (shareable with workers). */
+export interface BinnedEnsemble {
+  /** Raw score before any tree. */
+  base: number;
+  roots: Int32Array;
+  /** Split feature of each node (0 for leaves). */
+  feature: Int32Array;
+  /**
+   * Per node, 256 bytes: 1 when a row with that bin goes right. A numeric split: bin > binThreshold, except the
+   * missing bin when missing values go left; a categorical split: the bin's bit is not set. Leaves: all 0. One
+   * lookup serves both kinds, without a branch (half the splits of a production model are categorical).
+   */
+  right: Uint8Array;
+  /** Children interleaved (left 2n, right 2n + 1); a leaf is its own child, so extra steps past it are harmless. */
+  child: Int32Array;
+  /** 1 for leaves. */
+  leaf: Uint8Array;
+  value: Float64Array;
+}
+
+/** How to quantize raw values with the shared mappers (shareable with workers). */
+export interface BinTables {
+  nFeatures: number;
+  /** 1 for categorical features. */
+  categorical: Uint8Array;
+  /** Missing bin (= nBins) of each feature. */
+  missing: Int32Array;
+  /** Numeric: thresholds padded with +Infinity to 256 at pad[offset[f]..] (for searchPadded). */
+  pad: Float64Array;
+  offset: Int32Array;
+  /** Categorical: ascending codes at codes[codeStart[f]..codeStart[f + 1]). */
+  codes: Float64Array;
+  codeStart: Int32Array;
+}
+
+/** What a binned prediction pass shares with the pool. */
+export interface BinnedPredictState {
+  kind: "predict-binned";
+  /** The features column-major: value (i, f) at x[f * nRows + i]. */
+  x: Float32Array | Float64Array;
+  nRows: number;
+  tables: BinTables;
+  models: BinnedEnsemble[];
+  /** Raw scores, one array per model. */
+  out: Float64Array[];
+  /** [0]: next block to take. */
+  next: Int32Array;
+}
+
+/** Rows quantized and walked together (256 rows x ~70 features of bins = 18 KB: stays in L1). */
+export const BLOCK = 256;
+/** Blocks a thread takes at a time from the shared counter. */
+const GRAB = 16;
+
+const alloc = (bytes: number, shared: boolean) =>
+  shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
+
+/**
+ * The booster's trees over bins, or null when a numeric threshold is not its bin's upper bound under the model's
+ * mappers (a model not grown by this learner): the float walk must serve it then.
+ */
+export function compileBinned(model: ModelData, shared: boolean): BinnedEnsemble | null {
+  const { trees, mappers } = model;
+  const nNodes = trees.reduce((s, t) => s + t.feature.length, 0);
+  const e: BinnedEnsemble = {
+    base: model.base,
+    roots: new Int32Array(alloc(4 * trees.length, shared), 0, trees.length),
+    feature: new Int32Array(alloc(4 * nNodes, shared), 0, nNodes),
+    right: new Uint8Array(alloc(256 * nNodes, shared), 0, 256 * nNodes),
+    child: new Int32Array(alloc(8 * nNodes, shared), 0, 2 * nNodes),
+    leaf: new Uint8Array(alloc(nNodes, shared), 0, nNodes),
+    value: new Float64Array(alloc(8 * nNodes, shared), 0, nNodes),
+  };
+  let off = 0;
+  for (const [k, t] of trees.entries()) {
+    e.roots[k] = off;
+    for (let i = 0; i < t.feature.length; i++) {
+      const j = off + i;
+      const f = t.feature[i]!;
+      e.value[j] = t.value[i]!;
+      if (f < 0) {
+        e.child[2 * j] = j;
+        e.child[2 * j + 1] = j;
+        e.leaf[j] = 1;
+        continue;
+      }
+      const m = mappers[f];
+      if (m === undefined) return null;
+      e.feature[j] = f;
+      e.child[2 * j] = t.left[i]! + off;
+      e.child[2 * j + 1] = t.right[i]! + off;
+      const right = e.right.subarray(256 * j, 256 * (j + 1));
+      const c = t.cat[i]!;
+      if (c >= 0) {
+        if (m.kind !== "categorical") return null;
+        for (let b = 0; b < 256; b++) right[b] = +((t.catWords[c + (b >>> 5)]! & (1 << (b & 31))) === 0);
+        continue;
+      }
+      if (m.kind !== "numeric") return null;
+      const bt = t.binThreshold[i]!;
+      const thr = t.threshold[i]!;
+      // The float walk sends x > thr right (NaN: by defaultLeft); that is bin > bt exactly when thr is bin bt's
+      // upper bound. The missing bin (nBins) is above every threshold, so it goes right unless missing goes left.
+      const ok =
+        bt >= 0 &&
+        bt < m.nBins &&
+        (bt < m.nBins - 1 ? m.thresholds[bt] === thr : thr === Number.POSITIVE_INFINITY);
+      if (!ok) return null;
+      for (let b = bt + 1; b < 256; b++) right[b] = 1;
+      if (t.defaultLeft[i] === 1) right[m.nBins] = 0;
+    }
+    off += t.feature.length;
+  }
+  return e;
+}
+
+/** True when two models bin every feature the same way (then one quantization serves both). */
+export function sameMappers(a: readonly BinMapper[], b: readonly BinMapper[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const eq = (x: Float64Array, y: Float64Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.every((m, f) => {
+    const o = b[f]!;
+    return (
+      m.kind === o.kind &&
+      m.nBins === o.nBins &&
+      eq(m.thresholds, o.thresholds) &&
+      eq(m.categories, o.categories)
+    );
+  });
+}
+
+/** The quantization tables of a set of mappers. */
+export function binTables(mappers: readonly BinMapper[], shared: boolean): BinTables {
+  const F = mappers.length;
+  const offset = new Int32Array(alloc(4 * F, shared), 0, F);
+  const codeStart = new Int32Array(alloc(4 * (F + 1), shared), 0, F + 1);
+  let nPad = 0;
+  let nCodes = 0;
+  mappers.forEach((m, f) => {
+    offset[f] = nPad;
+    codeStart[f] = nCodes;
+    // Numeric: 256 padded thresholds (searchPadded's unrolled eight steps); categorical: its codes.
+    if (m.kind === "numeric") nPad += 256;
+    else nCodes += m.categories.length;
+  });
+  codeStart[F] = nCodes;
+  const t: BinTables = {
+    nFeatures: F,
+    categorical: new Uint8Array(alloc(F, shared), 0, F),
+    missing: new Int32Array(alloc(4 * F, shared), 0, F),
+    pad: new Float64Array(alloc(8 * nPad, shared), 0, nPad).fill(Number.POSITIVE_INFINITY),
+    offset,
+    codes: new Float64Array(alloc(8 * nCodes, shared), 0, nCodes),
+    codeStart,
+  };
+  mappers.forEach((m, f) => {
+    t.missing[f] = m.nBins;
+    if (m.kind === "numeric") t.pad.set(m.thresholds, offset[f]);
+    else {
+      t.categorical[f] = 1;
+      t.codes.set(m.categories, codeStart[f]);
+    }
+  });
+  return t;
+}
+
+/**
+ * Bins of rows [r0, r1) of the column-major x (nRows rows) into `bins` (row-major, row r0 first). Numeric: the
+ * number of thresholds below the value, by a branch-free search over the padded thresholds; NaN and unseen
+ * categories: the missing bin.
+ */
+export function quantizeBlock(
+  t: BinTables,
+  x: Float32Array | Float64Array,
+  nRows: number,
+  r0: number,
+  r1: number,
+  bins: Uint8Array,
+): void {
+  const F = t.nFeatures;
+  const { pad } = t;
+  for (let f = 0; f < F; f++) {
+    const col = f * nRows;
+    const miss = t.missing[f]!;
+    if (t.categorical[f]) {
+      const codes = t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]);
+      let prev = Number.NaN;
+      let prevBin = miss;
+      for (let r = r0; r < r1; r++) {
+        const v = x[col + r]!;
+        if (v !== prev) {
+          prev = v;
+          const b = Number.isNaN(v) ? -1 : indexOf(codes, v);
+          prevBin = b < 0 ? miss : b;
+        }
+        bins[(r - r0) * F + f] = prevBin;
+      }
+      continue;
+    }
+    const o = t.offset[f]!;
+    // Forecast rows come series by series, horizon by horizon, and most features (those as of the origin) repeat
+    // from row to row: a value equal to the previous row's keeps its bin (NaN never equals, it is searched).
+    let prev = Number.NaN;
+    let prevBin = miss;
+    for (let r = r0; r < r1; r++) {
+      const v = x[col + r]!;
+      if (v !== prev) {
+        prev = v;
+        // NaN fails every comparison of the search: it gets the missing bin.
+        prevBin = Number.isNaN(v) ? miss : searchPadded(pad, o, v);
+      }
+      bins[(r - r0) * F + f] = prevBin;
+    }
+  }
+}
+
+/** Raw scores of rows [r0, r1) for every model (out[k][r]), one block at a time; bins and acc are scratch. */
+export function predictBinnedRows(
+  s: BinnedPredictState,
+  r0: number,
+  r1: number,
+  bins: Uint8Array,
+  acc: Float64Array,
+): void {
+  const F = s.tables.nFeatures;
+  for (let b0 = r0; b0 < r1; b0 += BLOCK) {
+    const nb = Math.min(BLOCK, r1 - b0);
+    quantizeBlock(s.tables, s.x, s.nRows, b0, b0 + nb, bins);
+    for (let k = 0; k < s.models.length; k++) {
+      const e = s.models[k]!;
+      acc.fill(e.base, 0, nb);
+      for (let t = 0; t < e.roots.length; t++) walkTree(e, e.roots[t]!, bins, F, nb, acc);
+      s.out[k]!.set(acc.subarray(0, nb), b0);
+    }
+  }
+}
+
+/** Thread t's share of a pool pass: blocks taken from the shared counter until none are left. */
+export function predictBinnedShare(s: BinnedPredictState): void {
+  const bins = new Uint8Array(BLOCK * s.tables.nFeatures);
+  const acc = new Float64Array(BLOCK);
+  const nBlocks = Math.ceil(s.nRows / BLOCK);
+  for (;;) {
+    const b = Atomics.add(s.next, 0, GRAB);
+    if (b >= nBlocks) return;
+    predictBinnedRows(s, b * BLOCK, Math.min(s.nRows, (b + GRAB) * BLOCK), bins, acc);
+  }
+}
+
+/**
+ * One tree over a block of bins, four rows at a time: a walk is a chain of dependent loads (node -> bin ->
+ * direction -> child), and four independent chains overlap in the CPU. Leaves point to themselves, so the four
+ * advance together until all have reached a leaf.
+ */
+function walkTree(
+  e: BinnedEnsemble,
+  root: number,
+  bins: Uint8Array,
+  F: number,
+  nb: number,
+  acc: Float64Array,
+): void {
+  const { feature, right, child, leaf, value } = e;
+  let r = 0;
+  for (; r + 4 <= nb; r += 4) {
+    const o = r * F;
+    let a = root;
+    let b = root;
+    let c = root;
+    let d = root;
+    while ((leaf[a]! & leaf[b]! & leaf[c]! & leaf[d]!) === 0) {
+      a = child[2 * a + right[(a << 8) | bins[o + feature[a]!]!]!]!;
+      b = child[2 * b + right[(b << 8) | bins[o + F + feature[b]!]!]!]!;
+      c = child[2 * c + right[(c << 8) | bins[o + 2 * F + feature[c]!]!]!]!;
+      d = child[2 * d + right[(d << 8) | bins[o + 3 * F + feature[d]!]!]!]!;
+    }
+    acc[r] += value[a]!;
+    acc[r + 1] += value[b]!;
+    acc[r + 2] += value[c]!;
+    acc[r + 3] += value[d]!;
+  }
+  for (; r < nb; r++) {
+    let a = root;
+    while (leaf[a] === 0) a = child[2 * a + right[(a << 8) | bins[r * F + feature[a]!]!]!]!;
+    acc[r] += value[a]!;
+  }
+}
