@@ -65,7 +65,7 @@ export class CountWindow {
    * Writes min, max and the quantiles (type 7, levels `ps` in `order` = their ascending order) to out[f..]:
    * the same values as SortedWindow.writeStats.
    */
-  writeStats(out: Float64Array, f: number, ps: readonly number[], order: Int32Array): void {
+  writeStats(out: Float32Array | Float64Array, f: number, ps: readonly number[], order: Int32Array): void {
     const n = this.size;
     if (n === 0) {
       for (let j = 0; j < ps.length + 2; j++) out[f + j] = Number.NaN;

@@ -57,6 +57,8 @@ export interface FeatureJob {
 export const CAP = 60;
 /** Demand counts below this use the count histogram for order statistics (its scan is O(max value)). */
 const COUNT_LIMIT = 1024;
+/** Rows per chunk of the row-major scratch (64 rows x ~100 features x 4 bytes: stays in the L1 cache). */
+const CHUNK = 64;
 
 /**
  * Computes every feature of rows [from, to) of the job (from and to must start a series, or be the end): history
@@ -87,7 +89,8 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
   const countWindows = settings.orderWindows.map(() => new CountWindow());
   const levelOrder = ascendingOrder(settings.quantiles);
   const nOrder = settings.quantiles.length + 2;
-  const asof = new Float64Array(asofCount);
+  // Float32 like the columns (the same rounding, earlier), so copying a row of it is a plain memory copy.
+  const asof = new Float32Array(asofCount);
   const calLen = calendar.end - calendar.start + 1;
   const nOrigins = group.nOrigins;
   // Prefix sums of one series at a time, in buffers reused from series to series (no allocation per series).
@@ -95,6 +98,9 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
   const priceStats = new PrefixScratch();
   const elastic = new ElasticityStats();
 
+  const nCols = columns.length;
+  const buf = new Float32Array(CHUNK * nCols);
+  let chunkStart = from;
   let r = from;
   while (r < to) {
     const i = rows.series[r]!;
@@ -189,58 +195,76 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
         asof[f++] = elastic.slope(c - 363, c);
         perOrigin.lap(G.elasticity);
       }
-      for (let f = 0; f < asofCount; f++) columns[f]![r] = asof[f]!;
+      // Rows are written row-major into a small scratch and transposed into the columns a chunk at a time: one
+      // store per feature into 98 columns (98 pages) per row cost more than all the features' arithmetic.
+      const b = (r - chunkStart) * nCols;
+      buf.set(asof, b);
 
       perRow.sample();
       let f = asofCount;
-      columns[f++]![r] = h;
-      for (const k of settings.sameWeekdayWeeks) columns[f++]![r] = sameWeekdayMean(demand, d, c, k);
-      columns[f++]![r] = upTo(demand, d - 364, c);
-      columns[f++]![r] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
+      buf[b + f++] = h;
+      for (const k of settings.sameWeekdayWeeks) buf[b + f++] = sameWeekdayMean(demand, d, c, k);
+      buf[b + f++] = upTo(demand, d - 364, c);
+      buf[b + f++] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
       perRow.lap(G.target_history);
       // Calendar of the target day (outside the loaded calendar: computed directly, flags unknown).
       const day = o + h;
       const cal = day - calendar.start;
       const inCal = cal >= 0 && cal < calLen;
-      columns[f++]![r] = inCal ? calIndex.weekday[cal]! : weekday(day);
-      columns[f++]![r] = inCal ? calIndex.month[cal]! : yearMonth(day).month;
-      columns[f++]![r] = inCal ? calIndex.dayOfMonth[cal]! : new Date(day * 86_400_000).getUTCDate();
-      columns[f++]![r] = inCal ? calIndex.dayOfYear[cal]! : dayOfYear(day);
+      buf[b + f++] = inCal ? calIndex.weekday[cal]! : weekday(day);
+      buf[b + f++] = inCal ? calIndex.month[cal]! : yearMonth(day).month;
+      buf[b + f++] = inCal ? calIndex.dayOfMonth[cal]! : new Date(day * 86_400_000).getUTCDate();
+      buf[b + f++] = inCal ? calIndex.dayOfYear[cal]! : dayOfYear(day);
       const regOk = inCal && reg >= 0;
-      columns[f++]![r] = regOk ? calendar.event[reg]![cal]! : Number.NaN;
-      columns[f++]![r] = regOk ? calIndex.daysTo[reg]![cal]! : Number.NaN;
-      columns[f++]![r] = regOk ? calIndex.daysSince[reg]![cal]! : Number.NaN;
-      columns[f++]![r] = regOk ? calendar.snap[reg]![cal]! : Number.NaN;
-      columns[f++]![r] = regOk ? calendar.payday[reg]![cal]! : Number.NaN;
+      buf[b + f++] = regOk ? calendar.event[reg]![cal]! : Number.NaN;
+      buf[b + f++] = regOk ? calIndex.daysTo[reg]![cal]! : Number.NaN;
+      buf[b + f++] = regOk ? calIndex.daysSince[reg]![cal]! : Number.NaN;
+      buf[b + f++] = regOk ? calendar.snap[reg]![cal]! : Number.NaN;
+      buf[b + f++] = regOk ? calendar.payday[reg]![cal]! : Number.NaN;
       perRow.lap(G.calendar);
       // Prices and promos: planned, so the target day's values are known at the origin.
       const p = upTo(pr, d, plannedEnd);
       const reg0 = upTo(regular, d, plannedEnd);
-      columns[f++]![r] = p;
-      columns[f++]![r] = reg0;
-      columns[f++]![r] = reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN;
-      columns[f++]![r] = p / priceStats.mean(c - 27, c);
-      columns[f++]![r] = p / priceStats.mean(c - 90, c);
-      columns[f++]![r] = p / upTo(pr, c, c);
-      columns[f++]![r] = upTo(promo, d, plannedEnd);
-      columns[f++]![r] = upTo(discount, d, plannedEnd);
-      columns[f++]![r] = promoRun(promo, d, plannedEnd);
-      columns[f++]![r] = promoUntil(promo, d, plannedEnd);
+      buf[b + f++] = p;
+      buf[b + f++] = reg0;
+      buf[b + f++] = reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN;
+      buf[b + f++] = p / priceStats.mean(c - 27, c);
+      buf[b + f++] = p / priceStats.mean(c - 90, c);
+      buf[b + f++] = p / upTo(pr, c, c);
+      buf[b + f++] = upTo(promo, d, plannedEnd);
+      buf[b + f++] = upTo(discount, d, plannedEnd);
+      buf[b + f++] = promoRun(promo, d, plannedEnd);
+      buf[b + f++] = promoUntil(promo, d, plannedEnd);
       perRow.lap(G.price_promo);
       // Weather: the forecast for the target day issued at the cutoff, and the weather observed at the cutoff.
       const wf = weather ? weatherAt(weather, wreg, c + s0, d - c) : -1;
       const wo = weather ? weatherAt(weather, wreg, c + s0, 0) : -1;
-      columns[f++]![r] = wf >= 0 ? weather!.temperature[wf]! : Number.NaN;
-      columns[f++]![r] = wf >= 0 ? weather!.precipitation[wf]! : Number.NaN;
-      columns[f++]![r] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
+      buf[b + f++] = wf >= 0 ? weather!.temperature[wf]! : Number.NaN;
+      buf[b + f++] = wf >= 0 ? weather!.precipitation[wf]! : Number.NaN;
+      buf[b + f++] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
       perRow.lap(G.weather);
       if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
-      for (const codes of job.categoricalCodes) columns[f++]![r] = codes[i]! < 0 ? Number.NaN : codes[i]!;
-      for (const values of job.numericValues) columns[f++]![r] = values[i]!;
+      for (const codes of job.categoricalCodes) buf[b + f++] = codes[i]! < 0 ? Number.NaN : codes[i]!;
+      for (const values of job.numericValues) buf[b + f++] = values[i]!;
       perRow.lap(G.statics);
+      if (r + 1 - chunkStart === CHUNK) {
+        flush(buf, columns, chunkStart, r + 1);
+        chunkStart = r + 1;
+      }
     }
   }
+  flush(buf, columns, chunkStart, r);
   return GroupClock.total(clock, perOrigin, perRow);
+}
+
+/** Copies rows [from, to) of the row-major chunk `buf` (row from at 0) into the columns. */
+function flush(buf: Float32Array, columns: Float32Array[], from: number, to: number): void {
+  const nCols = columns.length;
+  const m = to - from;
+  for (let f = 0; f < nCols; f++) {
+    const col = columns[f]!;
+    for (let k = 0, at = f; k < m; k++, at += nCols) col[from + k] = buf[at]!;
+  }
 }
 
 /** arr[t] when 0 <= t <= last (the latest day the row may see) and t is inside the series; else NaN. */

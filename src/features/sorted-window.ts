@@ -48,7 +48,7 @@ export class SortedWindow {
   }
 
   /** Writes min, max and the quantiles of levels `ps` to out[f..] (the layout CountWindow.writeStats shares). */
-  writeStats(out: Float64Array, f: number, ps: readonly number[]): void {
+  writeStats(out: Float32Array | Float64Array, f: number, ps: readonly number[]): void {
     out[f] = this.min();
     out[f + 1] = this.max();
     for (let j = 0; j < ps.length; j++) out[f + 2 + j] = this.quantile(ps[j]!);
