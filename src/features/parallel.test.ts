@@ -48,3 +48,15 @@ test("series blocks start where a series starts and cover every row once", () =>
   }
   assert.ok(bounds.length >= 4, "rows are split into several blocks");
 });
+
+test("a panel changed in place between parallel builds is copied again, not served from the shared copy", async () => {
+  const { panel, calendar } = testPanel(12, 300, 5);
+  const rows = trainingRows(panel, { trainStart: 0, trainEnd: 290, origin: 293, step: 7, maxHorizon: 14 });
+  await buildFeaturesParallel(panel, calendar, settings, rows, { threads: 2 });
+  for (let j = 0; j < panel.demand.length; j += 5) panel.demand[j] = panel.demand[j]! + 1;
+  const again = await buildFeaturesParallel(panel, calendar, settings, rows, { threads: 2 });
+  const one = buildFeatures(panel, calendar, settings, rows);
+  const a = bytes(one);
+  const b = bytes(again);
+  for (let k = 0; k < a.length; k++) assert.ok(a[k]!.equals(b[k]!), `column ${one.names[k] ?? k} is stale`);
+});

@@ -64,13 +64,25 @@ function sharedFloat32(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * 4));
 }
 
-/** The array itself when already shared, else a copy of it in a SharedArrayBuffer. */
+/** Shared copies of input arrays, kept while the original lives (backtest folds rebuild features on one panel). */
+const sharedCopies = new WeakMap<object, Int32Array | Float32Array | Uint8Array | Float64Array>();
+
+/** The array itself when already shared, else its copy in a SharedArrayBuffer (made once per array). */
 function toShared<T extends Int32Array | Float32Array | Uint8Array | Float64Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
+  const known = sharedCopies.get(a) as T | undefined;
+  // Reused only if still byte-equal (a memcmp, far cheaper than a fresh copy): the original may be changed in place.
+  if (known && known.length === a.length && bytesOf(known).equals(bytesOf(a))) return known;
   const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => T;
   const out = new Ctor(new SharedArrayBuffer(a.byteLength));
   out.set(a as never);
+  sharedCopies.set(a, out);
   return out;
+}
+
+/** The bytes of a typed array, as a Buffer view (no copy). */
+function bytesOf(a: Int32Array | Float32Array | Uint8Array | Float64Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
 /** One worker thread and its requests in flight (referenced only while it has work, so idle it never holds the process). */
@@ -142,6 +154,11 @@ function startWorker(): Promise<FeatureWorker> {
     });
     w.once("error", reject);
   });
+}
+
+/** Starts the workers of a `threads`-thread build ahead of time (they load their code while the caller works). */
+export async function startFeatureWorkers(threads: number): Promise<void> {
+  await featureWorkers(Math.max(0, threads - 1));
 }
 
 /** Stops the feature workers (tests and short scripts; a long-running process may keep them). */
