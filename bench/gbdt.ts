@@ -4,6 +4,7 @@
  * no subsampling, no early stopping. Prints one JSON line per run (each run in a fresh child process, so peak RSS
  * is the run's own).
  *   npm run bench:gbdt -- --data $PEERS_WORK/data [--runs q50,q95,tweedie] [--threads 2,1]
+ * (`--iterations N` shortens a run for profiling; the comparison uses the default 200.)
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
@@ -100,7 +101,7 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
   const binS = (performance.now() - t0) / 1000;
   const booster = await train(ds, {
     ...cfg,
-    iterations: 200,
+    iterations: Number(arg("iterations", "200")),
     learningRate: 0.1,
     maxLeaves: 63,
     minDataInLeaf: 20,
@@ -174,7 +175,11 @@ async function main(): Promise<void> {
     for (const t of threads) {
       const r = spawnSync(
         process.execPath,
-        [...process.execArgv, process.argv[1], "--data", dir, "--one", run, "--threads", String(t)],
+        [
+          ...process.execArgv,
+          process.argv[1],
+          ...["--data", dir, "--one", run, "--threads", String(t), "--iterations", arg("iterations", "200")],
+        ],
         { stdio: "inherit" },
       );
       if (r.status !== 0) process.exit(r.status ?? 1);

@@ -6,8 +6,8 @@
  */
 import type { BinMapper } from "./binning.ts";
 import { BIN_STRIDE, subtractHist } from "./histogram.ts";
-import { buildHist, JOB_HIST, JOB_HIST_COMPACT, type TrainState } from "./jobs.ts";
-import { compactLeaf, partitionLeaf } from "./partition.ts";
+import { buildHist, copyRowData, JOB_COMPACT, JOB_HIST, JOB_HIST_COMPACT, type TrainState } from "./jobs.ts";
+import { partitionLeaf } from "./partition.ts";
 import type { WorkerPool } from "./pool.ts";
 import { findBestSplit, type LeafStats, leafValue, type SplitInfo, type SplitParams } from "./split.ts";
 import { TreeBuilder } from "./tree.ts";
@@ -71,10 +71,20 @@ export function growTree(
   const freeSlots: number[] = [];
   for (let k = p.maxLeaves - 1; k >= 0; k--) freeSlots.push(k);
   const slotView = (slot: number) => s.hist.subarray(slot * F * BIN_STRIDE, (slot + 1) * F * BIN_STRIDE);
+  // A leaf small enough for compaction is compacted when its histogram is built (on one thread by the same pass,
+  // which reads its scattered rows anyway); leaves whose histograms come from subtraction stay where they are
+  // (partitioning a scattered leaf moves 4 bytes per row, a compacted one all its bins) until then. Over the pool
+  // compaction is its own job split by rows: a fused pass split by features would make every thread read every row.
   const build = (l: Leaf) => {
+    const gather = !l.compact && l.count <= ctx.compactRows;
     if (ctx.pool !== null && (l.end - l.start) * F >= PARALLEL_MIN_WORK) {
-      ctx.pool.run(l.compact ? JOB_HIST_COMPACT : JOB_HIST, l.slot, l.start, l.end);
-    } else buildHist(s, l.slot, l.start, l.end, 0, F, l.compact);
+      if (gather) ctx.pool.run(JOB_COMPACT, l.start, l.end, 0);
+      ctx.pool.run(gather || l.compact ? JOB_HIST_COMPACT : JOB_HIST, l.slot, l.start, l.end);
+    } else {
+      buildHist(s, l.slot, l.start, l.end, 0, F, gather ? "gather" : l.compact ? "direct" : "index");
+      if (gather) copyRowData(s, l.start, l.end);
+    }
+    if (gather) l.compact = true;
   };
   const canSplit = (l: Leaf) =>
     (p.maxDepth <= 0 || l.depth < p.maxDepth) && l.end - l.start >= 2 * p.minDataInLeaf;
@@ -163,8 +173,6 @@ export function growTree(
     const [small, large] = left.count <= right.count ? [left, right] : [right, left];
     const splitSmall = canSplit(small);
     const splitLarge = canSplit(large);
-    if (splitSmall && !small.compact && small.count <= ctx.compactRows) compactLeaf(ctx, small);
-    if (splitLarge && !large.compact && large.count <= ctx.compactRows) compactLeaf(ctx, large);
     if (splitSmall || splitLarge) {
       small.slot = freeSlots.pop()!;
       build(small);

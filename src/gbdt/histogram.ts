@@ -20,7 +20,16 @@ export type HistKernel = (
   bins: Uint8Array,
   rowData: Float32Array | Float64Array,
   hist: Float64Array,
+  /** "gather" kernels: the bins of the features they sum are also copied here, row k's at k * nFeatures. */
+  out?: Uint8Array,
 ) => void;
+
+/**
+ * How a kernel finds row k's data: "index" reads row idx[k]; "direct" reads position k (a compacted leaf, whose
+ * rows were copied next to each other in leaf order); "gather" reads row idx[k] and also copies its bins to
+ * position k of `out`, so compaction costs no pass of its own (see grower.ts).
+ */
+export type HistMode = "index" | "direct" | "gather";
 
 /**
  * Packed rows for two-valued unit-hessian gradients (quantile and absolute losses, unweighted): a row adds
@@ -44,37 +53,36 @@ export function histKernel(
   f0: number,
   f1: number,
   packed = false,
-  direct = false,
+  mode: HistMode = "index",
 ): HistKernel {
-  const key = `${nFeatures}:${f0}:${f1}:${packed}:${direct}`;
+  const key = `${nFeatures}:${f0}:${f1}:${packed}:${mode}`;
   let k = kernels.get(key);
   if (k === undefined) {
     k =
       f1 - f0 <= 256
-        ? unrolledKernel(nFeatures, f0, f1, packed, direct)
-        : loopKernel(nFeatures, f0, f1, packed, direct);
+        ? unrolledKernel(nFeatures, f0, f1, packed, mode)
+        : loopKernel(nFeatures, f0, f1, packed, mode);
     kernels.set(key, k);
   }
   return k;
 }
 
-/**
- * `direct` kernels read row data by position k instead of through idx[k]: used for compacted leaves, whose rows
- * were copied next to each other in leaf order (see grower.ts).
- */
 function unrolledKernel(
   nFeatures: number,
   f0: number,
   f1: number,
   packed: boolean,
-  direct: boolean,
+  mode: HistMode,
 ): HistKernel {
   const lines: string[] = [];
+  const gather = mode === "gather";
   for (let f = f0; f < f1; f++) {
+    const b = gather ? `b${f}` : `bins[p + ${f}]`;
+    if (gather) lines.push(`const b${f} = bins[p + ${f}]; out[q + ${f}] = b${f};`);
     lines.push(
       packed
-        ? `hist[${f * BIN_STRIDE} + bins[p + ${f}]] += v;`
-        : `o = ${f * BIN_STRIDE} + (bins[p + ${f}] << 1); hist[o] += gi; hist[o + 1] += hi;`,
+        ? `hist[${f * BIN_STRIDE} + ${b}] += v;`
+        : `o = ${f * BIN_STRIDE} + (${b} << 1); hist[o] += gi; hist[o + 1] += hi;`,
     );
   }
   const load = packed ? "const v = rowData[i];" : "const gi = rowData[2 * i]; const hi = rowData[2 * i + 1];";
@@ -82,21 +90,22 @@ function unrolledKernel(
     hist.fill(0, ${f0 * BIN_STRIDE}, ${f1 * BIN_STRIDE});
     let o = 0;
     for (let k = start; k < end; k++) {
-      const i = ${direct ? "k" : "idx[k]"};
+      const i = ${mode === "direct" ? "k" : "idx[k]"};
       ${load}
-      const p = i * ${nFeatures};
+      const p = i * ${nFeatures};${gather ? `\n      const q = k * ${nFeatures};` : ""}
       ${lines.join("\n      ")}
     }`;
   // new Function on a body built only from integers: no user data reaches the generated source.
-  return new Function("idx", "start", "end", "bins", "rowData", "hist", body) as HistKernel;
+  return new Function("idx", "start", "end", "bins", "rowData", "hist", "out", body) as HistKernel;
 }
 
-function loopKernel(nFeatures: number, f0: number, f1: number, packed: boolean, direct: boolean): HistKernel {
-  return (idx, start, end, bins, rowData, hist) => {
+function loopKernel(nFeatures: number, f0: number, f1: number, packed: boolean, mode: HistMode): HistKernel {
+  return (idx, start, end, bins, rowData, hist, out) => {
     hist.fill(0, f0 * BIN_STRIDE, f1 * BIN_STRIDE);
     for (let k = start; k < end; k++) {
-      const i = direct ? k : idx[k];
+      const i = mode === "direct" ? k : idx[k];
       const p = i * nFeatures;
+      if (mode === "gather" && out !== undefined) out.set(bins.subarray(p + f0, p + f1), k * nFeatures + f0);
       if (packed) {
         const v = rowData[i];
         for (let f = f0; f < f1; f++) hist[f * BIN_STRIDE + bins[p + f]] += v;

@@ -4,7 +4,7 @@
  * histograms: features, each summed over rows in row order by one thread; prediction: rows), so results do not
  * depend on the thread count.
  */
-import { decodePacked, featureRange, histKernel, PACK } from "./histogram.ts";
+import { decodePacked, featureRange, type HistMode, histKernel, PACK } from "./histogram.ts";
 import {
   addLeafValues,
   compactRows,
@@ -26,6 +26,8 @@ export const JOB_GRAD = 2;
 export const JOB_HIST = 3;
 /** Histogram of a compacted leaf, positions a1..a2 of cbins/crow, into slot a0. */
 export const JOB_HIST_COMPACT = 5;
+/** Compacts positions a0..a1 into cbins/crow (leaf-jobs.ts compactRows). */
+export const JOB_COMPACT = 14;
 /** Raw predictions of every row of a prediction state. */
 export const JOB_PREDICT = 4;
 /** Partition pass 1 (leaf-jobs.ts) of positions a0..a1, compacted leaf when a2 = 1. */
@@ -42,8 +44,6 @@ export const JOB_SCORE = 11;
 export const JOB_FIT_BINS = 12;
 /** Bins of a binning session (rows split across threads). */
 export const JOB_BIN = 13;
-/** Compacts positions a0..a1 (partition.ts compactRows). */
-export const JOB_COMPACT = 14;
 /** Stop the worker. */
 export const JOB_EXIT = 9;
 /** Raw scores of several boosters on bins (predict-binned.ts), blocks taken from a shared counter. */
@@ -119,7 +119,10 @@ export function runJob(
     gradients(s, r0, r1);
   } else if ((type === JOB_HIST || type === JOB_HIST_COMPACT) && s.kind === "train") {
     const [f0, f1] = featureRange(s.nFeatures, t, T);
-    if (f1 > f0) buildHist(s, a0, a1, a2, f0, f1, type === JOB_HIST_COMPACT);
+    if (f1 > f0) buildHist(s, a0, a1, a2, f0, f1, type === JOB_HIST ? "index" : "direct");
+  } else if (type === JOB_COMPACT && s.kind === "train") {
+    const [k0, k1] = chunk(a1 - a0, t, T);
+    compactRows(s, a0 + k0, a0 + k1);
   } else if ((type === JOB_PART_BLOCK || type === JOB_PART_MERGE) && s.kind === "train") {
     if (type === JOB_PART_BLOCK) partitionBlock(s, a0, a1, a2 === 1, t, T);
     else partitionMerge(s, a0, a1, a2 === 1, t, T);
@@ -131,9 +134,6 @@ export function runJob(
   } else if (type === JOB_SCORE && s.kind === "train") {
     const [k0, k1] = chunk(a1, t, T);
     addLeafValues(s, a0, k0, k1);
-  } else if (type === JOB_COMPACT && s.kind === "train") {
-    const [k0, k1] = chunk(a1 - a0, t, T);
-    compactRows(s, a0 + k0, a0 + k1);
   } else if (type === JOB_FIT_BINS && s.kind === "bin") {
     fitShare(s, t, T);
   } else if (type === JOB_BIN && s.kind === "bin") {
@@ -180,7 +180,10 @@ function lossOf(s: TrainState): Loss {
   return loss;
 }
 
-/** Histogram of features [f0, f1) over idx[start..end) into slot `slot`. */
+/**
+ * Histogram of features [f0, f1) over idx[start..end) into slot `slot`: "direct" reads the compacted copy, "gather"
+ * also copies those features' bins into it (the row data is copied by copyRowData).
+ */
 export function buildHist(
   s: TrainState,
   slot: number,
@@ -188,14 +191,27 @@ export function buildHist(
   end: number,
   f0: number,
   f1: number,
-  compact = false,
+  mode: HistMode = "index",
 ): void {
   const size = s.nFeatures * 512;
   const hist = s.hist.subarray(slot * size, (slot + 1) * size);
-  const kernel = histKernel(s.nFeatures, f0, f1, s.packed, compact);
-  if (compact) kernel(s.idx, start, end, s.cbins, s.crow, hist);
-  else kernel(s.idx, start, end, s.bins, s.rowData, hist);
+  const kernel = histKernel(s.nFeatures, f0, f1, s.packed, mode);
+  if (mode === "direct") kernel(s.idx, start, end, s.cbins, s.crow, hist);
+  else kernel(s.idx, start, end, s.bins, s.rowData, hist, s.cbins);
   if (s.packed) decodePacked(hist, f0, f1, s.gPos, s.gNeg);
+}
+
+/** Copies the row data (packed value or [grad, hess]) of positions [k0, k1) into crow at the same positions. */
+export function copyRowData(s: TrainState, k0: number, k1: number): void {
+  const { idx, rowData, crow } = s;
+  if (s.packed) for (let k = k0; k < k1; k++) crow[k] = rowData[idx[k]];
+  else {
+    for (let k = k0; k < k1; k++) {
+      const i = idx[k];
+      crow[2 * k] = rowData[2 * i];
+      crow[2 * k + 1] = rowData[2 * i + 1];
+    }
+  }
 }
 
 /** Contiguous share [r0, r1) of n items for thread t of T. */
