@@ -29,18 +29,24 @@ export function trainingRows(
     censored?: boolean;
   },
 ): FeatureRows {
-  const series: number[] = [];
-  const origins: number[] = [];
-  const horizons: number[] = [];
+  const out = new RowBuffer();
   const minHistory = opts.minHistory ?? 28;
+  const minHorizon = opts.minHorizon ?? 1;
   const lat = opts.origin - opts.trainEnd;
+  const keep = opts.sample ?? 1;
+  const origins: number[] = [];
   for (let i = 0; i < panel.storeId.length; i++) {
     const base = panel.indptr[i]!;
     const s0 = panel.start[i]!;
     const len = panel.indptr[i + 1]! - base;
-    const list: [number, number][] = [];
-    for (let o = opts.origin - opts.step; o - lat - s0 + 1 >= minHistory; o -= opts.step) {
-      for (let h = opts.minHorizon ?? 1; h <= opts.maxHorizon; h++) {
+    // Origins step back from the model's origin while enough history precedes them; rows are then made in
+    // (origin, horizon) order directly, which is the order the random draws of `sample` follow.
+    origins.length = 0;
+    for (let o = opts.origin - opts.step; o - lat - s0 + 1 >= minHistory; o -= opts.step) origins.push(o);
+    const rng = keep < 1 ? Rng.derive(opts.seed ?? 0, i) : null;
+    for (let k = origins.length - 1; k >= 0; k--) {
+      const o = origins[k]!;
+      for (let h = minHorizon; h <= opts.maxHorizon; h++) {
         const d = o + h;
         if (d > opts.trainEnd || d < opts.trainStart) continue;
         const t = d - s0;
@@ -48,24 +54,46 @@ export function trainingRows(
         const j = base + t;
         const censoredDay = opts.censored === true && panel.stockout[j] === 1 && panel.inAssortment[j] === 1;
         if (Number.isNaN(panel.demand[j]!) && !censoredDay) continue;
-        list.push([o, h]);
+        if (rng !== null && !rng.chance(keep)) continue;
+        out.push(i, o, h);
       }
     }
-    list.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const keep = opts.sample ?? 1;
-    const rng = Rng.derive(opts.seed ?? 0, i);
-    for (const [o, h] of list) {
-      if (keep < 1 && !rng.chance(keep)) continue;
-      series.push(i);
-      origins.push(o);
-      horizons.push(h);
-    }
   }
-  return {
-    series: Int32Array.from(series),
-    origin: Int32Array.from(origins),
-    horizon: Int32Array.from(horizons),
-  };
+  return out.rows();
+}
+
+/** Growing typed arrays of rows (a few reallocations instead of millions of small pushed arrays and a sort). */
+class RowBuffer {
+  private series = new Int32Array(1024);
+  private origin = new Int32Array(1024);
+  private horizon = new Int32Array(1024);
+  private n = 0;
+
+  push(i: number, o: number, h: number): void {
+    if (this.n === this.series.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.series = grow(this.series);
+      this.origin = grow(this.origin);
+      this.horizon = grow(this.horizon);
+    }
+    this.series[this.n] = i;
+    this.origin[this.n] = o;
+    this.horizon[this.n] = h;
+    this.n++;
+  }
+
+  /** The rows pushed so far, in arrays of their exact length. */
+  rows(): FeatureRows {
+    return {
+      series: this.series.slice(0, this.n),
+      origin: this.origin.slice(0, this.n),
+      horizon: this.horizon.slice(0, this.n),
+    };
+  }
 }
 
 /** Forecast rows: every series that has started by the cutoff (origin - latency), horizons 1..horizon. */
