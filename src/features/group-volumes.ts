@@ -1,5 +1,4 @@
 import type { DailyPanel } from "../data/to-panel.ts";
-import { PrefixScratch } from "./prefix-scratch.ts";
 
 /**
  * Demand summed over the 28 (store) and 91 (category level 1-3 in store) days before each distinct cutoff, for the
@@ -54,16 +53,29 @@ export function groupVolumes(panel: DailyPanel, rowOrigins: Int32Array, lat: num
   const nOrigins = origins.length;
   const store = new Float64Array(keyIds.size * nOrigins);
   const cat91 = new Float64Array(keyIds.size * nOrigins);
-  const stats = new PrefixScratch();
+  // Prefix sums of known demand only (the count, square and zero sums of PrefixScratch are not needed here);
+  // the same additions in the same order as PrefixScratch.total, so the same values.
+  let sum = new Float64Array(0);
+  const total = (len: number, a: number, b: number) => {
+    const lo = Math.max(0, a);
+    const hi = Math.min(len - 1, b);
+    return hi < lo ? 0 : sum[hi + 1]! - sum[lo]!;
+  };
   for (let i = 0; i < nSeries; i++) {
     const base = panel.indptr[i]!;
-    stats.reset(panel.demand.subarray(base, panel.indptr[i + 1]));
+    const len = panel.indptr[i + 1]! - base;
+    if (sum.length < len + 1) sum = new Float64Array(Math.max(len + 1, 2 * sum.length));
+    sum[0] = 0;
+    for (let t = 0; t < len; t++) {
+      const v = panel.demand[base + t]!;
+      sum[t + 1] = sum[t]! + (Number.isNaN(v) ? 0 : v);
+    }
     const s = groups[4 * i]!;
     const s0 = panel.start[i]!;
     for (let k = 0; k < nOrigins; k++) {
       const c = origins[k]! - lat - s0;
-      store[s * nOrigins + k] += stats.total(c - 27, c) / 28;
-      const t91 = stats.total(c - 90, c);
+      store[s * nOrigins + k] += total(len, c - 27, c) / 28;
+      const t91 = total(len, c - 90, c);
       for (let j = 1; j <= 3; j++) cat91[groups[4 * i + j]! * nOrigins + k] += t91;
     }
   }
