@@ -98,7 +98,11 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
   const priceStats = new PrefixScratch();
   const elastic = new ElasticityStats();
 
+  const weeks = settings.sameWeekdayWeeks;
+  const maxWeeks = Math.max(0, ...weeks);
   const nCols = columns.length;
+  const nStatic = job.categoricalCodes.length + job.numericValues.length;
+  const statics = new Float32Array(nStatic);
   const buf = new Float32Array(CHUNK * nCols);
   let chunkStart = from;
   let r = from;
@@ -128,12 +132,20 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
     const windows: (SortedWindow | CountWindow)[] = bins >= 0 ? countWindows : sortedWindows;
     if (bins >= 0) for (const cw of countWindows) cw.reset(bins);
     else for (const sw of sortedWindows) sw.clear();
+    // The series' static features, once per series (categorical codes, -1 = unknown; numeric attributes).
+    let sk = 0;
+    for (const codes of job.categoricalCodes) statics[sk++] = codes[i]! < 0 ? Number.NaN : codes[i]!;
+    for (const values of job.numericValues) statics[sk++] = values[i]!;
     const g0 = job.group.groups[4 * i]!;
     const g1 = job.group.groups[4 * i + 1]!;
     const g2 = job.group.groups[4 * i + 2]!;
     const g3 = job.group.groups[4 * i + 3]!;
     let prevCut = Number.NEGATIVE_INFINITY;
     let asofOrigin = Number.NaN;
+    // Price references of the cutoff, shared by the origin's rows like the as-of features.
+    let priceMean28 = Number.NaN;
+    let priceMean91 = Number.NaN;
+    let priceAtCut = Number.NaN;
 
     for (; r < to && rows.series[r] === i; r++) {
       const o = rows.origin[r]!;
@@ -147,6 +159,9 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
       if (o !== asofOrigin) {
         asofOrigin = o;
         perOrigin.sample();
+        priceMean28 = priceStats.mean(c - 27, c);
+        priceMean91 = priceStats.mean(c - 90, c);
+        priceAtCut = upTo(pr, c, c);
         let f = 0;
         for (const k of settings.lags) {
           const t = c - k + 1 + shift;
@@ -203,7 +218,8 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
       perRow.sample();
       let f = asofCount;
       buf[b + f++] = h;
-      for (const k of settings.sameWeekdayWeeks) buf[b + f++] = sameWeekdayMean(demand, d, c, k);
+      sameWeekdayMeans(demand, d, c, weeks, maxWeeks, buf, b + f);
+      f += weeks.length;
       buf[b + f++] = upTo(demand, d - 364, c);
       buf[b + f++] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
       perRow.lap(G.target_history);
@@ -228,9 +244,9 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
       buf[b + f++] = p;
       buf[b + f++] = reg0;
       buf[b + f++] = reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN;
-      buf[b + f++] = p / priceStats.mean(c - 27, c);
-      buf[b + f++] = p / priceStats.mean(c - 90, c);
-      buf[b + f++] = p / upTo(pr, c, c);
+      buf[b + f++] = p / priceMean28;
+      buf[b + f++] = p / priceMean91;
+      buf[b + f++] = p / priceAtCut;
       buf[b + f++] = upTo(promo, d, plannedEnd);
       buf[b + f++] = upTo(discount, d, plannedEnd);
       buf[b + f++] = promoRun(promo, d, plannedEnd);
@@ -244,8 +260,7 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
       buf[b + f++] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
       perRow.lap(G.weather);
       if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
-      for (const codes of job.categoricalCodes) buf[b + f++] = codes[i]! < 0 ? Number.NaN : codes[i]!;
-      for (const values of job.numericValues) buf[b + f++] = values[i]!;
+      for (let k = 0; k < nStatic; k++) buf[b + f + k] = statics[k]!;
       perRow.lap(G.statics);
       if (r + 1 - chunkStart === CHUNK) {
         flush(buf, columns, chunkStart, r + 1);
@@ -272,18 +287,31 @@ function upTo(arr: ArrayLike<number>, t: number, last: number): number {
   return t >= 0 && t <= last && t < arr.length ? arr[t]! : Number.NaN;
 }
 
-/** Mean of known values on the target's weekday over its last k occurrences at or before the cutoff. */
-function sameWeekdayMean(values: Float32Array, d: number, c: number, k: number): number {
+/**
+ * Means of known values on the target's weekday over its last k occurrences at or before the cutoff, for each k
+ * of `weeks`, written to out[at..]: one pass up to the largest k (each mean is the running sum at its k, the very
+ * additions a pass of its own would make).
+ */
+function sameWeekdayMeans(
+  values: Float32Array,
+  d: number,
+  c: number,
+  weeks: readonly number[],
+  maxWeeks: number,
+  out: Float32Array,
+  at: number,
+): void {
   let t = d - 7 * Math.max(1, Math.ceil((d - c) / 7));
   let s = 0;
   let m = 0;
-  for (let j = 0; j < k && t >= 0; j++, t -= 7) {
-    if (t < values.length && !Number.isNaN(values[t]!)) {
+  for (let q = 0; q < weeks.length; q++) out[at + q] = Number.NaN;
+  for (let j = 0; j < maxWeeks; j++, t -= 7) {
+    if (t >= 0 && t < values.length && !Number.isNaN(values[t]!)) {
       s += values[t]!;
       m++;
     }
+    for (let q = 0; q < weeks.length; q++) if (weeks[q] === j + 1) out[at + q] = m > 0 ? s / m : Number.NaN;
   }
-  return m > 0 ? s / m : Number.NaN;
 }
 
 /** For each day, the index of the last day up to it with units > 0 (-1 if none). */
