@@ -132,35 +132,35 @@ export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}):
     region: [],
     numerics: [],
   };
+  // Each row's position in the panel arrays computed in SQL (the series' offset minus its first day, plus the day)
+  // and the three flags packed in one byte: 6 columns cross from DuckDB to JS instead of 9. (Without series, `end`
+  // is -Infinity and no row joins.)
   const rows = await wh.readTyped(
-    `SELECT ps.sid, (d.date - DATE '1970-01-01')::INT AS day, d.units::FLOAT AS units, d.price::FLOAT AS price,
-            d.regular_price::FLOAT AS regular_price, d.on_promo, coalesce(d.promo_discount, 0)::FLOAT AS promo_discount,
-            d.in_assortment, d.stockout
-     FROM daily d JOIN temp.panel_series ps USING (store_id, product_id) ${where("d.")}`,
-    {
-      sid: "i32",
-      day: "i32",
-      units: "f32",
-      price: "f32",
-      regular_price: "f32",
-      on_promo: "u8",
-      promo_discount: "f32",
-      in_assortment: "u8",
-      stockout: "u8",
-    },
+    `WITH o AS (
+       SELECT store_id, product_id,
+              (coalesce(sum(${Number.isFinite(end) ? end : 0} - first_day + 1) OVER (ORDER BY sid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+               - first_day)::INT AS off
+       FROM temp.panel_series)
+     SELECT (o.off + (d.date - DATE '1970-01-01')::INT)::INT AS j, d.units::FLOAT AS units, d.price::FLOAT AS price,
+            d.regular_price::FLOAT AS regular_price, coalesce(d.promo_discount, 0)::FLOAT AS promo_discount,
+            (coalesce(d.on_promo, false)::INT + 2 * coalesce(d.in_assortment, false)::INT
+             + 4 * coalesce(d.stockout, false)::INT)::UTINYINT AS flags
+     FROM daily d JOIN o USING (store_id, product_id) ${where("d.")}`,
+    { j: "i32", units: "f32", price: "f32", regular_price: "f32", promo_discount: "f32", flags: "u8" },
   );
-  for (let r = 0; r < rows.sid.length; r++) {
-    const i = rows.sid[r]!;
-    const j = indptr[i]! + (rows.day[r]! - start[i]!);
+  for (let r = 0; r < rows.j.length; r++) {
+    const j = rows.j[r]!;
     const u = rows.units[r]!;
+    const flags = rows.flags[r]!;
     panel.units[j] = u;
     panel.price[j] = rows.price[r]!;
     panel.regularPrice[j] = rows.regular_price[r]!;
-    panel.onPromo[j] = rows.on_promo[r]!;
+    panel.onPromo[j] = flags & 1;
     panel.promoDiscount[j] = rows.promo_discount[r]!;
-    panel.inAssortment[j] = rows.in_assortment[r]!;
-    panel.stockout[j] = rows.stockout[r]!;
-    panel.demand[j] = rows.in_assortment[r] && !rows.stockout[r] ? u : Number.NaN;
+    panel.inAssortment[j] = (flags >> 1) & 1;
+    panel.stockout[j] = flags >> 2;
+    // Demand where in assortment and not stocked out.
+    panel.demand[j] = (flags & 6) === 2 ? u : Number.NaN;
   }
   // Attributes per product and per store (a few hundred rows), joined to the series here: reading them per
   // series as row objects cost more than the rest of the attributes' handling.
