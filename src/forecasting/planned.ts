@@ -1,8 +1,8 @@
 import { type Day, formatDay } from "../core/days.ts";
 import { promoDaysSql } from "../data/etl-sql.ts";
-import { stageSeriesKeys } from "../data/series-keys.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import type { Warehouse } from "../data/warehouse.ts";
+import { stageKeys } from "./stage-keys.ts";
 
 /** What filling the planned inputs found. */
 export interface PlannedFill {
@@ -32,7 +32,7 @@ export async function fillPlannedInputs(
   if (daily.end <= dataEnd || n === 0) return out;
   const from = `DATE '${formatDay(dataEnd + 1)}'`;
   const to = `DATE '${formatDay(daily.end)}'`;
-  await stageSeriesKeys(wh, "planned_series", daily.storeId, daily.productId);
+  await stageKeys(wh, "planned_series", daily.storeId, daily.productId);
   const prices = await wh.readTyped(
     `SELECT k.sid, (p.date - DATE '1970-01-01')::INT AS day, p.regular_price::DOUBLE AS regular,
             coalesce(p.promo_price, 'NaN'::DOUBLE) AS promo

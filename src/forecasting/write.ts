@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { formatDay } from "../core/days.ts";
 import { InputError } from "../core/errors.ts";
 import { QUANTILE_COLUMNS, QUANTILES } from "../core/quantiles.ts";
-import { stageSeriesKeys } from "../data/series-keys.ts";
 import { FileSink, type WriterTable } from "../data/table-writer.ts";
 import { sqlString, type Warehouse } from "../data/warehouse.ts";
 import type { QuantileForecast } from "../models/forecaster.ts";
+import { stageKeys } from "./stage-keys.ts";
 
 /** One partition's forecasts, indexed like its panel, and where they go. */
 export interface PartitionRows {
@@ -47,7 +47,7 @@ export async function writePartition(wh: Warehouse, p: PartitionRows): Promise<n
   checkLevels(f.levels);
   const n = p.series.length * f.horizon;
   const keys = Array.from(p.series);
-  await stageSeriesKeys(
+  await stageKeys(
     wh,
     "fc_series",
     keys.map((i) => p.storeId[i]!),
