@@ -104,6 +104,8 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
   const nStatic = job.categoricalCodes.length + job.numericValues.length;
   const statics = new Float32Array(nStatic);
   const buf = new Float32Array(CHUNK * nCols);
+  const bufBits = new Int32Array(buf.buffer);
+  const columnBits = columns.map((c) => new Int32Array(c.buffer, c.byteOffset, c.length));
   let chunkStart = from;
   let r = from;
   while (r < to) {
@@ -263,22 +265,39 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
       for (let k = 0; k < nStatic; k++) buf[b + f + k] = statics[k]!;
       perRow.lap(G.statics);
       if (r + 1 - chunkStart === CHUNK) {
-        flush(buf, columns, chunkStart, r + 1);
+        flush(bufBits, columnBits, chunkStart, r + 1);
         chunkStart = r + 1;
       }
     }
   }
-  flush(buf, columns, chunkStart, r);
+  flush(bufBits, columnBits, chunkStart, r);
   return GroupClock.total(clock, perOrigin, perRow);
 }
 
-/** Copies rows [from, to) of the row-major chunk `buf` (row from at 0) into the columns. */
-function flush(buf: Float32Array, columns: Float32Array[], from: number, to: number): void {
+/**
+ * Copies rows [from, to) of the row-major chunk (row `from` at 0) into the columns, as raw 32-bit words (an exact
+ * copy, NaN payloads included), four columns per pass over the chunk (each pass reads the chunk's cache lines once).
+ */
+function flush(bits: Int32Array, columns: Int32Array[], from: number, to: number): void {
   const nCols = columns.length;
   const m = to - from;
-  for (let f = 0; f < nCols; f++) {
+  let f = 0;
+  for (; f + 4 <= nCols; f += 4) {
+    const c0 = columns[f]!;
+    const c1 = columns[f + 1]!;
+    const c2 = columns[f + 2]!;
+    const c3 = columns[f + 3]!;
+    for (let k = 0, at = f; k < m; k++, at += nCols) {
+      const r = from + k;
+      c0[r] = bits[at]!;
+      c1[r] = bits[at + 1]!;
+      c2[r] = bits[at + 2]!;
+      c3[r] = bits[at + 3]!;
+    }
+  }
+  for (; f < nCols; f++) {
     const col = columns[f]!;
-    for (let k = 0, at = f; k < m; k++, at += nCols) col[from + k] = buf[at]!;
+    for (let k = 0, at = f; k < m; k++, at += nCols) col[from + k] = bits[at]!;
   }
 }
 
