@@ -17,6 +17,7 @@ import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
 import { type BinState, binShare, fitShare } from "./parallel-binning.ts";
 import { type EnsembleArrays, predictRows } from "./predict.ts";
 import { type BinnedPredictState, predictBinnedShare } from "./predict-binned.ts";
+import { decodeQuantized, gradMaxima, QSTAT_G_SCALE, QSTAT_H_SCALE, quantizeRows } from "./quantize.ts";
 
 /** Load new shared state (workers read it from their port). */
 export const JOB_SETUP = 1;
@@ -44,6 +45,8 @@ export const JOB_SCORE = 11;
 export const JOB_FIT_BINS = 12;
 /** Bins of a binning session (rows split across threads). */
 export const JOB_BIN = 13;
+/** Quantized gradients (quantize.ts) of every row, rounding key a0. */
+export const JOB_QUANT = 15;
 /** Stop the worker. */
 export const JOB_EXIT = 9;
 /** Raw scores of several boosters on bins (predict-binned.ts), blocks taken from a shared counter. */
@@ -60,10 +63,18 @@ export interface TrainState {
   raw: Float64Array;
   g: Float32Array;
   h: Float32Array;
-  /** Per row, what the histogram kernels read: [grad, hess] interleaved, or one packed value (see PACK). */
+  /** Per row, what the histogram kernels read: [grad, hess] interleaved, or one packed value. */
   rowData: Float32Array | Float64Array;
-  /** Packed mode: two-valued gradients gPos / gNeg with unit hessians and no weights. */
+  /**
+   * One packed Float64 per row: two-valued gradients gPos / gNeg with unit hessians and no weights (see PACK), or,
+   * when `quant`, quantized gradient and hessian (quantize.ts).
+   */
   packed: boolean;
+  quant: boolean;
+  /** Quantized mode: bits of the integer gradients, the multiplier of the gradient field, maxima and scales. */
+  quantBits: number;
+  quantM: number;
+  qstat: Float64Array;
   gPos: number;
   gNeg: number;
   idx: Uint32Array;
@@ -117,6 +128,10 @@ export function runJob(
   if (type === JOB_GRAD && s.kind === "train") {
     const [r0, r1] = chunk(s.nRows, t, T);
     gradients(s, r0, r1);
+    if (s.quant) gradMaxima(s, r0, r1, t);
+  } else if (type === JOB_QUANT && s.kind === "train") {
+    const [r0, r1] = chunk(s.nRows, t, T);
+    quantizeRows(s, r0, r1, a0);
   } else if ((type === JOB_HIST || type === JOB_HIST_COMPACT) && s.kind === "train") {
     const [f0, f1] = featureRange(s.nFeatures, t, T);
     if (f1 > f0) buildHist(s, a0, a1, a2, f0, f1, type === JOB_HIST ? "index" : "direct");
@@ -147,7 +162,7 @@ export function runJob(
   }
 }
 
-/** Gradients and hessians (weighted) of rows [r0, r1). */
+/** Gradients and hessians of rows [r0, r1), and (unless quantized, see quantize.ts) the row data from them. */
 export function gradients(s: TrainState, r0: number, r1: number): void {
   const loss = lossOf(s);
   const g = s.g.subarray(r0, r1);
@@ -155,6 +170,7 @@ export function gradients(s: TrainState, r0: number, r1: number): void {
   loss.gradHess(s.y.subarray(r0, r1), s.raw.subarray(r0, r1), g, h);
   const w = s.w;
   const rd = s.rowData;
+  if (s.quant) return;
   if (s.packed) {
     for (let i = r0; i < r1; i++) rd[i] = s.g[i] > 0 ? 1 + PACK : 1;
   } else if (w !== null) {
@@ -198,7 +214,8 @@ export function buildHist(
   const kernel = histKernel(s.nFeatures, f0, f1, s.packed, mode);
   if (mode === "direct") kernel(s.idx, start, end, s.cbins, s.crow, hist);
   else kernel(s.idx, start, end, s.bins, s.rowData, hist, s.cbins);
-  if (s.packed) decodePacked(hist, f0, f1, s.gPos, s.gNeg);
+  if (s.quant) decodeQuantized(hist, f0, f1, s.qstat[QSTAT_G_SCALE], s.qstat[QSTAT_H_SCALE], s.quantM);
+  else if (s.packed) decodePacked(hist, f0, f1, s.gPos, s.gNeg);
 }
 
 /** Copies the row data (packed value or [grad, hess]) of positions [k0, k1) into crow at the same positions. */

@@ -45,6 +45,12 @@ export interface TrainParams {
   monotone?: readonly number[] | Readonly<Record<string, number>>;
   /** Fit on y + U[0,1) and floor predictions: quantiles of integer counts without ties (default false). */
   countJitter?: boolean;
+  /**
+   * Histograms from gradients and hessians rounded to small integers (seeded stochastic rounding, LightGBM's
+   * use_quantized_grad; see quantize.ts): about 1.6x faster histograms, slightly different trees. Applies to losses
+   * with non-constant hessians (default: true for tweedie and poisson; quantile losses are packed exactly anyway).
+   */
+  quantizedGradients?: boolean;
   /** Validation data for early stopping (binned with the training data as reference). */
   valid?: Dataset;
   /** Metric for early stopping (default: the loss's own). */
@@ -85,6 +91,7 @@ export function resolveParams(p: TrainParams, ds: Dataset): ResolvedParams {
     featureFraction: p.featureFraction ?? 1,
     seed: p.seed ?? 0,
     countJitter: p.countJitter ?? false,
+    quantizedGradients: p.quantizedGradients ?? (p.loss === "tweedie" || p.loss === "poisson"),
     earlyStoppingRounds: p.earlyStoppingRounds ?? 0,
     threads: p.threads ?? defaultThreads(),
     valid: p.valid ?? null,

@@ -188,11 +188,18 @@ test("1 and 2 threads identical on leaves large enough for parallel partition, r
   const weight = Float64Array.from(y, () => 0.5 + rng.next());
   const plain = Dataset.fromColumns(cols, { label: y, categorical: [2] });
   const weighted = Dataset.fromColumns(cols, { label: y, weight, categorical: [2] });
+  // Tweedie trains on quantized gradients (quantize.ts): exact integer sums, so the same for any thread count.
+  const counts = Dataset.fromColumns(cols, {
+    label: Float64Array.from(y, (v) => Math.max(0, Math.round(v))),
+    weight,
+    categorical: [2],
+  });
   const base = { iterations: 6, maxLeaves: 31, minDataInLeaf: 50 };
   for (const [d, o] of [
     [plain, { ...base, loss: "quantile", alpha: 0.7 }],
     [weighted, { ...base, loss: "quantile", alpha: 0.3, bagFraction: 0.8 }],
     [plain, { ...base, loss: "squared" }],
+    [counts, { ...base, loss: "tweedie", bagFraction: 0.8 }],
   ] as const) {
     const a = await train(d, { ...o, threads: 1 });
     const b = await train(d, { ...o, threads: 2 });

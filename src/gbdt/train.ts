@@ -8,13 +8,30 @@ import { Booster } from "./booster.ts";
 import type { Dataset } from "./dataset.ts";
 import { type GrowContext, type GrownLeaf, growTree } from "./grower.ts";
 import { BIN_STRIDE, PACK_MAX_ROWS } from "./histogram.ts";
-import { gradients, JOB_GRAD, JOB_RENEW, JOB_RESIDUALS, JOB_SCORE, type TrainState } from "./jobs.ts";
+import {
+  gradients,
+  JOB_GRAD,
+  JOB_QUANT,
+  JOB_RENEW,
+  JOB_RESIDUALS,
+  JOB_SCORE,
+  type TrainState,
+} from "./jobs.ts";
 import { addLeafValues, CTL_WORDS, gatherResiduals, LEAF_FIELDS, renewLeafValues } from "./leaf-jobs.ts";
 import { getLoss, type Loss } from "./losses/index.ts";
 import { defaultMetric } from "./metrics.ts";
 import { enforceMonotone } from "./monotone.ts";
 import { type ResolvedParams, resolveParams, type TrainParams } from "./params.ts";
 import { getPool, type WorkerPool } from "./pool.ts";
+import {
+  gradMaxima,
+  QSTAT_WORDS,
+  quantBits,
+  quantizeRows,
+  quantMultiplier,
+  roundingKey,
+  setScales,
+} from "./quantize.ts";
 import { addTreeBinned, type Tree, type TreeBuilder } from "./tree.ts";
 
 /** Below this many rows, score updates and leaf renewal run on the calling thread. */
@@ -49,7 +66,9 @@ function boost(
   const rng = new Rng(p.seed);
   const y = p.countJitter ? jitter(label, Rng.derive(p.seed, 1)) : label;
   const gradValues = twoValuedGradients(loss);
-  const packed = gradValues !== null && ds.weight === null && n <= PACK_MAX_ROWS;
+  const qBits = gradValues === null && p.quantizedGradients ? quantBits(n) : 0;
+  const quant = qBits > 0;
+  const packed = (gradValues !== null && ds.weight === null && n <= PACK_MAX_ROWS) || quant;
   // Leaves under 15% of the rows get their rows copied together (grower.ts, compactLeaf).
   const compactRows = Math.floor(COMPACT_FRACTION * n);
   const state: TrainState = {
@@ -66,6 +85,10 @@ function boost(
       ? new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, n)
       : new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, 2 * n),
     packed,
+    quant,
+    quantBits: qBits,
+    quantM: quant ? quantMultiplier(n, qBits) : 0,
+    qstat: sharedF64(QSTAT_WORDS),
     gPos: gradValues?.[1] ?? 0,
     gNeg: gradValues?.[0] ?? 0,
     idx: new Uint32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
@@ -116,6 +139,13 @@ function boost(
   for (let it = 0; it < p.iterations; it++) {
     if (pool !== null) pool.run(JOB_GRAD, 0, 0, 0);
     else gradients(state, 0, n);
+    if (quant) {
+      if (pool === null) gradMaxima(state, 0, n, 0);
+      setScales(state, pool?.threads ?? 1);
+      const key = roundingKey(p.seed, it);
+      if (pool !== null) pool.run(JOB_QUANT, key, 0, 0);
+      else quantizeRows(state, 0, n, key);
+    }
     if (p.bagFraction < 1 && it % p.bagFreq === 0) [bag, oob] = drawBag(n, p.bagFraction, rng);
     let nBag = n;
     if (bag !== null) {
