@@ -25,12 +25,10 @@ interface BacktestOptions extends CommonOptions {
 }
 
 /**
- * Default model list: every baseline and both GBDT models. Opt-in: the censored variant (it trains twice) and the
- * per-horizon-bucket variant (the multi-horizon comparison of docs/forecasting.md).
+ * Default model list: every baseline and both GBDT models. Opt-in (`optIn` in the registry): the censored variant
+ * (it trains twice), the per-horizon-bucket and the unscaled variants (comparisons of docs/forecasting.md).
  */
-export const DEFAULT_MODELS = Object.keys(MODELS).filter(
-  (m) => m !== "gbdt_quantile_censored" && m !== "gbdt_quantile_hbuckets",
-);
+export const DEFAULT_MODELS = Object.keys(MODELS).filter((m) => !MODELS[m]!.optIn);
 
 /** Registers `megaretail backtest`. */
 export function register(program: Command): void {

@@ -3,6 +3,13 @@ import { buildFeatures, type FeatureMatrix, type FeatureRows } from "../features
 import { forecastRows, trainingRows } from "../features/rows.ts";
 import { Dataset } from "../gbdt/dataset.ts";
 import type { FeatureData, FitInput } from "./forecaster.ts";
+import {
+  relativeFeatures,
+  rowScales,
+  type ScaleSpec,
+  scaledCountTargets,
+  scaleWeight,
+} from "./series-scale.ts";
 
 /** Training data of a feature-based model: the fit set, an optional early-stopping holdout, and the names. */
 export interface TrainingData {
@@ -17,6 +24,18 @@ export interface TrainingData {
    * bound of the unknown demand.
    */
   censored: { rows: Int32Array; columns: Float32Array[]; lower: Float32Array } | null;
+  /**
+   * With `scale`: per row of `trainMatrix` its series scale, scaled jittered target and weight (the fit and
+   * holdout datasets carry these), and the holdout's raw demand and scales for the early-stopping metric.
+   */
+  scaling: {
+    spec: ScaleSpec;
+    scale: Float32Array;
+    label: Float32Array;
+    weight: Float32Array;
+    validActual: Float32Array;
+    validScale: Float32Array;
+  } | null;
 }
 
 /** Options shared by the feature-based models. */
@@ -33,6 +52,8 @@ export interface FeatureModelOptions {
   minHorizon?: number;
   /** Features left out of the matrix (a model fitted without weather data drops the weather columns). */
   exclude?: readonly string[];
+  /** Divide targets by a per-series level known at the origin (series-scale.ts); predictions multiply back. */
+  scale?: ScaleSpec;
 }
 
 /** The matrix without the named feature columns (the same object when none of them is there). */
@@ -76,7 +97,7 @@ export function trainingMatrix(input: FitInput, options: FeatureModelOptions): F
 /** Builds the training (and holdout) datasets of a fit, binned for the learner. */
 export function trainingData(input: FitInput, options: FeatureModelOptions): TrainingData {
   const fd = requireFeatures(input);
-  const m = trainingMatrix(input, options);
+  let m = trainingMatrix(input, options);
   const rows = m.rows;
   const validDays = options.validDays ?? 28;
   const n = rows.series.length;
@@ -93,26 +114,54 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
     } else nFit++;
   }
   const useValid = validDays > 0 && nValid > 0 && nFit > 0;
+  let scaling: TrainingData["scaling"] = null;
+  if (options.scale) {
+    const spec = options.scale;
+    const scale = rowScales(m, spec);
+    m = relativeFeatures(m, scale, spec);
+    scaling = {
+      spec,
+      scale,
+      label: scaledCountTargets(m.target, scale, input.seed),
+      weight: Float32Array.from(scale, (s) => scaleWeight(s, spec)),
+      validActual: new Float32Array(0),
+      validScale: new Float32Array(0),
+    };
+  }
   const select = (keep: (r: number) => boolean, values: Float32Array = m.target) => {
     const idx: number[] = [];
     for (let r = 0; r < n; r++) if (keep(r)) idx.push(r);
-    if (idx.length === n) return { columns: m.columns, target: values };
+    const pick = (a: Float32Array) => (idx.length === n ? a : Float32Array.from(idx, (r) => a[r]!));
     return {
-      columns: m.columns.map((c) => Float32Array.from(idx, (r) => c[r]!)),
-      target: Float32Array.from(idx, (r) => values[r]!),
+      columns: idx.length === n ? m.columns : m.columns.map((c) => pick(c)),
+      target: pick(values),
+      weight: scaling ? pick(scaling.weight) : undefined,
+      scale: scaling ? pick(scaling.scale) : undefined,
+      raw: pick(m.target),
     };
   };
-  const fit = select((r) => !isCensored[r] && (!useValid || validMask[r] === 0));
+  const label = scaling?.label ?? m.target;
+  const fit = select((r) => !isCensored[r] && (!useValid || validMask[r] === 0), label);
   const train = Dataset.fromColumns(fit.columns, {
     label: fit.target,
+    weight: fit.weight,
     featureNames: m.names,
     categorical: m.categorical,
     seed: input.seed,
   });
-  const hold = useValid ? select((r) => validMask[r] === 1) : null;
+  const hold = useValid ? select((r) => validMask[r] === 1, label) : null;
   const valid = hold
-    ? Dataset.fromColumns(hold.columns, { label: hold.target, featureNames: m.names, reference: train })
+    ? Dataset.fromColumns(hold.columns, {
+        label: hold.target,
+        weight: hold.weight,
+        featureNames: m.names,
+        reference: train,
+      })
     : null;
+  if (scaling && hold) {
+    scaling.validActual = hold.raw;
+    scaling.validScale = hold.scale!;
+  }
   let censored: TrainingData["censored"] = null;
   if (isCensored.includes(1)) {
     const daily = fd.daily;
@@ -134,6 +183,7 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
       (r) => !isCensored[r] && (!useValid || validMask[r] === 0),
     ),
     censored,
+    scaling,
   };
 }
 

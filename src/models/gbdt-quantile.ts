@@ -1,4 +1,5 @@
 import type { Day } from "../core/days.ts";
+import { Rng } from "../core/rng.ts";
 import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
 import { Dataset, type FeatureInput } from "../gbdt/dataset.ts";
@@ -17,6 +18,14 @@ import {
   type Forecaster,
   type QuantileForecast,
 } from "./forecaster.ts";
+import {
+  DEFAULT_SCALE,
+  relativeFeatures,
+  rowScales,
+  type ScaleSpec,
+  unscaleCount,
+  unscaledPinball,
+} from "./series-scale.ts";
 
 /** Learner settings used unless overridden: quick enough for 5-fold backtests on a laptop-sized machine. */
 export const DEFAULT_GBDT_PARAMS: TrainParams = {
@@ -46,17 +55,27 @@ async function refitWithLowerBounds(
   params: TrainParams,
 ): Promise<Booster> {
   const c = data.censored!;
+  const sc = data.scaling;
   const q = first.predict(c.columns);
   const extra: number[] = [];
-  for (let r = 0; r < q.length; r++) if (q[r]! < c.lower[r]!) extra.push(r);
+  for (let r = 0; r < q.length; r++) {
+    const qr = sc ? unscaleCount(q[r]!, sc.scale[c.rows[r]!]!) : q[r]!;
+    if (qr < c.lower[r]!) extra.push(r);
+  }
   if (extra.length === 0) return first;
   const m = data.trainMatrix;
   const rows = [...data.fitRows, ...extra.map((r) => c.rows[r]!)];
   const columns = m.columns.map((col) => Float32Array.from(rows, (r) => col[r]!));
-  const label = Float32Array.from(rows, (r, k) =>
-    k < data.fitRows.length ? m.target[r]! : c.lower[extra[k - data.fitRows.length]!]!,
-  );
-  const ds = Dataset.fromColumns(columns, { label, featureNames: m.names, reference: data.train });
+  const nFit = data.fitRows.length;
+  // Scaled models see jittered scaled targets; a lower bound s of a count becomes (s + U) / scale likewise.
+  const rng = Rng.derive(params.seed ?? 0, 0xb0d);
+  const label = Float32Array.from(rows, (r, k) => {
+    if (k < nFit) return sc ? sc.label[r]! : m.target[r]!;
+    const lower = c.lower[extra[k - nFit]!]!;
+    return sc ? (lower + rng.next()) / sc.scale[r]! : lower;
+  });
+  const weight = sc ? Float32Array.from(rows, (r) => sc.weight[r]!) : undefined;
+  const ds = Dataset.fromColumns(columns, { label, weight, featureNames: m.names, reference: data.train });
   return train(ds, params);
 }
 
@@ -88,6 +107,11 @@ export async function fitQuantileBoosters(
       seed: seed + k,
       threads: options.threads,
     };
+    if (data.scaling) {
+      // Targets are jittered before scaling (series-scale.ts), so the learner must not jitter or floor.
+      params.countJitter = false;
+      params.metric = unscaledPinball(tau, data.scaling.validActual, data.scaling.validScale);
+    }
     const first = await train(data.train, params);
     boosters.push(data.censored ? await refitWithLowerBounds(first, data, params) : first);
   }
@@ -97,7 +121,8 @@ export async function fitQuantileBoosters(
 /**
  * Writes the boosters' predictions on forecast rows into a forecast block (level k of row r at
  * [series][horizon step][k], floored at 0); `x` holds the rows' features (the matrix's columns, or a row-major
- * copy made once for every booster); `threads` > 1 predicts over the worker pool.
+ * copy made once for every booster); `threads` > 1 predicts over the worker pool; `scale` (per row, for models
+ * fitted on scaled targets) multiplies predictions back into units, floored to counts.
  */
 export async function predictQuantilesInto(
   f: QuantileForecast,
@@ -105,6 +130,7 @@ export async function predictQuantilesInto(
   rows: FeatureRows,
   x: FeatureInput,
   threads = 1,
+  scale: Float32Array | null = null,
 ): Promise<void> {
   const L = f.levels.length;
   const horizon = f.horizon;
@@ -112,7 +138,7 @@ export async function predictQuantilesInto(
     const pred = threads > 1 ? await b.predictParallel(x, { threads }) : b.predict(x);
     for (let r = 0; r < pred.length; r++) {
       const at = (rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k;
-      f.q[at] = Math.max(0, pred[r]!);
+      f.q[at] = scale ? unscaleCount(pred[r]!, scale[r]!) : Math.max(0, pred[r]!);
     }
   }
 }
@@ -120,26 +146,32 @@ export async function predictQuantilesInto(
 /**
  * The main model: one global gradient-boosted tree model per quantile level, trained with pinball loss on
  * features as of each origin (direct multi-horizon: the horizon is a feature), early stopping on the most
- * recent part of the training window.
+ * recent part of the training window; targets and level features divided by a per-series scale unless
+ * `scale` is null.
  */
 export function gbdtQuantile(
-  options: FeatureModelOptions & GbdtFitOptions & { name?: string } = {},
+  options: Omit<FeatureModelOptions, "scale"> &
+    GbdtFitOptions & { name?: string; scale?: ScaleSpec | null } = {},
 ): Forecaster {
+  // Scaled targets by default (series-scale.ts); `scale: null` is the unscaled model.
+  const fitOptions: FeatureModelOptions = {
+    ...options,
+    scale: options.scale === undefined ? DEFAULT_SCALE : (options.scale ?? undefined),
+  };
   return {
     name: options.name ?? "gbdt_quantile",
     async fit(input: FitInput): Promise<Fitted & { boosters: Booster[] }> {
-      const boosters = await fitQuantileBoosters(
-        trainingData(input, options),
-        input.levels,
-        input.seed,
-        options,
-      );
+      const data = trainingData(input, fitOptions);
+      const boosters = await fitQuantileBoosters(data, input.levels, input.seed, options);
+      const spec = data.scaling?.spec ?? null;
       return {
         boosters,
         async predict(origin: Day, horizon: number): Promise<QuantileForecast> {
           const { rows, matrix } = forecastMatrix(input, origin, horizon);
           const f = emptyForecast(origin, horizon, input.levels, input.panel.keys.length, false);
-          await predictQuantilesInto(f, boosters, rows, matrix.columns);
+          const scale = spec ? rowScales(matrix, spec) : null;
+          const x = spec && scale ? relativeFeatures(matrix, scale, spec).columns : matrix.columns;
+          await predictQuantilesInto(f, boosters, rows, x, 1, scale);
           return f;
         },
       };

@@ -19,8 +19,14 @@ export interface ModelOptions {
   rowSample?: number;
 }
 
-/** Every forecaster by name, with a one-line description (for --help and reports). */
-export const MODELS: Record<string, { describe: string; make: (o: ModelOptions) => Forecaster }> = {
+/**
+ * Every forecaster by name, with a one-line description (for --help and reports); `optIn` ones run only when
+ * named (comparison variants, not part of the default backtest).
+ */
+export const MODELS: Record<
+  string,
+  { describe: string; make: (o: ModelOptions) => Forecaster; optIn?: boolean }
+> = {
   seasonal_naive: {
     describe: "same weekday last week (t-7k), residual quantiles",
     make: () => seasonalNaive(),
@@ -40,11 +46,24 @@ export const MODELS: Record<string, { describe: string; make: (o: ModelOptions) 
   sarima: { describe: "SARIMA(1,0,1)(0,1,1)7 per series (arima/ctsa)", make: () => sarima() },
   mstl_ets: { describe: "MSTL + AutoETS per series (augurs)", make: () => mstlEts() },
   gbdt_quantile: {
-    describe: "global GBDT, one pinball model per quantile (the main model)",
+    describe: "global GBDT, one pinball model per quantile on per-series scaled targets (the main model)",
     make: (o) => gbdtQuantile({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
+  },
+  gbdt_quantile_unscaled: {
+    describe: "gbdt_quantile on raw targets (no per-series scale): the model before scaling, for comparison",
+    optIn: true,
+    make: (o) =>
+      gbdtQuantile({
+        threads: o.threads,
+        originStep: o.originStep,
+        rowSample: o.rowSample,
+        scale: null,
+        name: "gbdt_quantile_unscaled",
+      }),
   },
   gbdt_quantile_censored: {
     describe: "gbdt_quantile plus stockout days as lower bounds (censored second pass)",
+    optIn: true,
     make: (o) =>
       gbdtQuantile({
         threads: o.threads,
@@ -56,7 +75,8 @@ export const MODELS: Record<string, { describe: string; make: (o: ModelOptions) 
   },
   gbdt_quantile_hbuckets: {
     describe:
-      "gbdt_quantile with one model set per horizon bucket (1-7, 8-14, 15-28) instead of horizon as a feature",
+      "gbdt_quantile (unscaled) with one model set per horizon bucket (1-7, 8-14, 15-28) instead of horizon as a feature",
+    optIn: true,
     make: (o) => gbdtHorizonBuckets({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
   },
   gbdt_tweedie: {
