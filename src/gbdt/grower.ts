@@ -6,10 +6,19 @@
  */
 import type { BinMapper } from "./binning.ts";
 import { BIN_STRIDE, subtractHist } from "./histogram.ts";
-import { buildHist, copyRowData, JOB_COMPACT, JOB_HIST, JOB_HIST_COMPACT, type TrainState } from "./jobs.ts";
+import {
+  buildHist,
+  copyRowData,
+  JOB_COMPACT,
+  JOB_HIST,
+  JOB_HIST_COMPACT,
+  JOB_SPLIT,
+  type TrainState,
+} from "./jobs.ts";
 import { partitionLeaf } from "./partition.ts";
 import type { WorkerPool } from "./pool.ts";
 import { findBestSplit, type LeafStats, leafValue, type SplitInfo, type SplitParams } from "./split.ts";
+import { mergedSplit, setSplitInputs } from "./split-jobs.ts";
 import { TreeBuilder } from "./tree.ts";
 
 /** Settings of one tree. */
@@ -88,12 +97,26 @@ export function growTree(
   };
   const canSplit = (l: Leaf) =>
     (p.maxDepth <= 0 || l.depth < p.maxDepth) && l.end - l.start >= 2 * p.minDataInLeaf;
-  const evaluate = (l: Leaf) => {
-    l.split = findBestSplit(slotView(l.slot), mappers, allowed, ctx.monotone, l, p);
-    if (l.split === null) {
+  const found = (l: Leaf, split: SplitInfo | null) => {
+    l.split = split;
+    if (split === null) {
       freeSlots.push(l.slot);
       l.slot = -1;
     }
+  };
+  // Subtraction (the larger child's histogram = parent's - smaller child's, in the parent's slot; subParent -1 =
+  // none) and the split search of up to two leaves: one job over the pool (features split), else here.
+  const evaluate = (todo: Leaf[], subParent: number, subChild: number) => {
+    if (ctx.pool !== null && s.split !== null) {
+      setSplitInputs(s, subParent, subChild, todo);
+      ctx.pool.run(JOB_SPLIT, todo.length, 0, 0);
+      todo.forEach((l, j) => {
+        found(l, mergedSplit(s, j, ctx.pool!.threads));
+      });
+      return;
+    }
+    if (subParent >= 0) subtractHist(slotView(subParent), slotView(subChild), 0, F);
+    for (const l of todo) found(l, findBestSplit(slotView(l.slot), mappers, allowed, ctx.monotone, l, p));
   };
 
   const rootSlot = freeSlots.pop()!;
@@ -123,7 +146,7 @@ export function growTree(
     split: null,
     compact: false,
   };
-  if (canSplit(root)) evaluate(root);
+  if (canSplit(root)) evaluate([root], -1, -1);
   else freeSlots.push(rootSlot);
   const leaves: Leaf[] = [root];
 
@@ -176,16 +199,16 @@ export function growTree(
     if (splitSmall || splitLarge) {
       small.slot = freeSlots.pop()!;
       build(small);
-      if (splitLarge) {
-        large.slot = parent.slot;
-        subtractHist(slotView(large.slot), slotView(small.slot), 0, F);
-      } else freeSlots.push(parent.slot);
-      if (splitSmall) evaluate(small);
-      else {
+      if (splitLarge) large.slot = parent.slot;
+      else freeSlots.push(parent.slot);
+      const todo: Leaf[] = [];
+      if (splitSmall) todo.push(small);
+      if (splitLarge) todo.push(large);
+      evaluate(todo, splitLarge ? parent.slot : -1, small.slot);
+      if (!splitSmall) {
         freeSlots.push(small.slot);
         small.slot = -1;
       }
-      if (splitLarge) evaluate(large);
     } else freeSlots.push(parent.slot);
   }
   for (const l of leaves) if (l.slot >= 0) freeSlots.push(l.slot);

@@ -18,6 +18,7 @@ import { type BinState, binShare, fitShare } from "./parallel-binning.ts";
 import { type EnsembleArrays, predictRows } from "./predict.ts";
 import { type BinnedPredictState, predictBinnedShare } from "./predict-binned.ts";
 import { decodeQuantized, gradMaxima, QSTAT_G_SCALE, QSTAT_H_SCALE, quantizeRows } from "./quantize.ts";
+import { type SplitSetup, splitShare } from "./split-jobs.ts";
 
 /** Load new shared state (workers read it from their port). */
 export const JOB_SETUP = 1;
@@ -47,6 +48,8 @@ export const JOB_FIT_BINS = 12;
 export const JOB_BIN = 13;
 /** Quantized gradients (quantize.ts) of every row, rounding key a0. */
 export const JOB_QUANT = 15;
+/** Subtraction and best splits of a0 leaves (split-jobs.ts). */
+export const JOB_SPLIT = 16;
 /** Stop the worker. */
 export const JOB_EXIT = 9;
 /** Raw scores of several boosters on bins (predict-binned.ts), blocks taken from a shared counter. */
@@ -94,6 +97,9 @@ export interface TrainState {
   /** Quantile residuals (and their weights) by position in idx. */
   residuals: Float64Array;
   rweights: Float64Array | null;
+  /** Split search over the pool (split-jobs.ts): its session settings and its inputs and per-thread results. */
+  split: SplitSetup | null;
+  splitCtl: Float64Array;
   /** Histogram slots, nFeatures * BIN_STRIDE doubles each. */
   hist: Float64Array;
   lossName: string;
@@ -129,6 +135,8 @@ export function runJob(
     const [r0, r1] = chunk(s.nRows, t, T);
     gradients(s, r0, r1);
     if (s.quant) gradMaxima(s, r0, r1, t);
+  } else if (type === JOB_SPLIT && s.kind === "train") {
+    splitShare(s, a0, t, T);
   } else if (type === JOB_QUANT && s.kind === "train") {
     const [r0, r1] = chunk(s.nRows, t, T);
     quantizeRows(s, r0, r1, a0);

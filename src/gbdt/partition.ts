@@ -16,7 +16,7 @@ import {
 import type { SplitInfo } from "./split.ts";
 
 /** Leaves with fewer rows are partitioned on the calling thread (waking the workers costs more). */
-const PARALLEL_MIN_ROWS = 1 << 14;
+const PARALLEL_MIN_ROWS = 1 << 12;
 
 /**
  * Splits the parent's rows between its children (stably, in place) and returns the first position of the right

@@ -57,8 +57,8 @@ export function leafObjective(g: number, h: number, lambda: number, v: number): 
 }
 
 /**
- * The best split of a leaf over the allowed features, or null when none satisfies the constraints and gains
- * more than minGainToSplit. Ties keep the first candidate in (feature, bin, missing-right-first) order.
+ * The best split of a leaf over the allowed features (of [f0, f1)), or null when none satisfies the constraints and
+ * gains more than minGainToSplit. Ties keep the first candidate in (feature, bin, missing-right-first) order.
  */
 export function findBestSplit(
   hist: Float64Array,
@@ -67,6 +67,8 @@ export function findBestSplit(
   monotone: Int8Array | null,
   leaf: LeafStats,
   p: SplitParams,
+  f0 = 0,
+  f1 = mappers.length,
 ): SplitInfo | null {
   const { sumGrad: G, sumHess: H, count: C, lower, upper } = leaf;
   const lambda = p.lambdaL2;
@@ -74,7 +76,7 @@ export function findBestSplit(
   const cntFactor = H > 0 ? C / H : 0;
   let best: SplitInfo | null = null;
   let bestGain = Math.max(p.minGainToSplit, 0);
-  for (let f = 0; f < mappers.length; f++) {
+  for (let f = f0; f < f1; f++) {
     if (allowed !== null && allowed[f] === 0) continue;
     const m = mappers[f];
     const o = f * BIN_STRIDE;

@@ -32,6 +32,7 @@ import {
   roundingKey,
   setScales,
 } from "./quantize.ts";
+import { splitCtlWords } from "./split-jobs.ts";
 import { addTreeBinned, type Tree, type TreeBuilder } from "./tree.ts";
 
 /** Below this many rows, score updates and leaf renewal run on the calling thread. */
@@ -97,6 +98,19 @@ function boost(
       ? new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, n)
       : new Float32Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, 2 * n),
     hist: new Float64Array(new SharedArrayBuffer(p.maxLeaves * F * BIN_STRIDE * 8)),
+    split: {
+      mappers: ds.mappers,
+      monotone: p.monotone,
+      params: {
+        minDataInLeaf: p.minDataInLeaf,
+        minSumHessian: p.minSumHessian,
+        lambdaL2: p.lambdaL2,
+        minGainToSplit: p.minGainToSplit,
+        catSmooth: p.catSmooth,
+      },
+      allowed: new Uint8Array(new SharedArrayBuffer(Math.max(F, 1))),
+    },
+    splitCtl: sharedF64(splitCtlWords(pool?.threads ?? 1)),
     binsByFeature: ds.binsByFeature(),
     scratch: new Uint32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
     scratchBins: new Uint8Array(new SharedArrayBuffer(Math.max(compactRows * F, 4))),
@@ -153,6 +167,8 @@ function boost(
       nBag = bag.length;
     } else for (let i = 0; i < n; i++) state.idx[i] = i;
     const allowed = p.featureFraction < 1 ? drawFeatures(F, p.featureFraction, rng) : null;
+    if (allowed !== null) state.split?.allowed.set(allowed);
+    else state.split?.allowed.fill(1);
 
     const { builder, leaves } = growTree(ctx, nBag, allowed, p);
     leaves.forEach((l, j) => {
