@@ -50,7 +50,7 @@ export function buildFeatures(
     (len) => new Float32Array(len),
     (a) => a,
   );
-  const timings = fillRows(prepared.job, 0, rows.series.length);
+  const timings = fillRows(prepared.job, Int32Array.of(0, rows.series.length), new Int32Array(1));
   return finishMatrix(prepared, [timings], rows);
 }
 

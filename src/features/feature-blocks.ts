@@ -1,5 +1,4 @@
-import type { FeatureJob, FeatureRows } from "./fill-rows.ts";
-import { fillRows } from "./fill-rows.ts";
+import type { FeatureRows } from "./fill-rows.ts";
 
 /**
  * Row bounds of about `blocks` blocks of similar row counts, each starting where a series starts (a series' rows
@@ -18,17 +17,4 @@ export function seriesBlocks(rows: FeatureRows, blocks: number): Int32Array {
   }
   bounds.push(n);
   return Int32Array.from(bounds);
-}
-
-/**
- * Runs blocks of the job until none is left, taking the next block index from the shared counter `next[0]` (so
- * threads that run slower, or start later, take fewer blocks). Returns the summed group timings.
- */
-export function runBlocks(job: FeatureJob, bounds: Int32Array, next: Int32Array): Record<string, number>[] {
-  const parts: Record<string, number>[] = [];
-  const nBlocks = bounds.length - 1;
-  for (let b = Atomics.add(next, 0, 1); b < nBlocks; b = Atomics.add(next, 0, 1)) {
-    parts.push(fillRows(job, bounds[b]!, bounds[b + 1]!));
-  }
-  return parts;
 }

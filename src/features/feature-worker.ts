@@ -3,8 +3,7 @@
  * fills the blocks of rows it takes from the shared counter in place, and replies with its group timings.
  */
 import { parentPort } from "node:worker_threads";
-import { runBlocks } from "./feature-blocks.ts";
-import type { FeatureJob } from "./fill-rows.ts";
+import { type FeatureJob, fillRows } from "./fill-rows.ts";
 
 /** A message to a feature worker. */
 export interface FeatureWorkRequest {
@@ -18,7 +17,7 @@ const port = parentPort;
 if (port) {
   port.on("message", (m: FeatureWorkRequest) => {
     try {
-      port.postMessage({ id: m.id, timings: runBlocks(m.job, m.bounds, m.next) });
+      port.postMessage({ id: m.id, timings: [fillRows(m.job, m.bounds, m.next)] });
     } catch (e) {
       port.postMessage({ id: m.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     }

@@ -61,11 +61,11 @@ const COUNT_LIMIT = 1024;
 const CHUNK = 64;
 
 /**
- * Computes every feature of rows [from, to) of the job (from and to must start a series, or be the end): history
+ * Computes every feature of the job's rows, block after block (see below; bounds must start a series): history
  * features see observed data up to the cutoff c = origin - latencyDays only; planned data (prices, promos) up to
  * origin + plannedDays; the calendar is known. Returns the estimated milliseconds per feature group.
  */
-export function fillRows(job: FeatureJob, from: number, to: number): Record<string, number> {
+export function fillRows(job: FeatureJob, bounds: Int32Array, next: Int32Array): Record<string, number> {
   const {
     settings,
     asofCount,
@@ -106,171 +106,178 @@ export function fillRows(job: FeatureJob, from: number, to: number): Record<stri
   const buf = new Float32Array(CHUNK * nCols);
   const bufBits = new Int32Array(buf.buffer);
   const columnBits = columns.map((c) => new Int32Array(c.buffer, c.byteOffset, c.length));
-  let chunkStart = from;
-  let r = from;
-  while (r < to) {
-    const i = rows.series[r]!;
-    const base = job.indptr[i]!;
-    const len = job.indptr[i + 1]! - base;
-    const s0 = job.start[i]!;
-    const demand = job.demand.subarray(base, base + len);
-    const units = job.units.subarray(base, base + len);
-    const pr = job.price.subarray(base, base + len);
-    const regular = job.regularPrice.subarray(base, base + len);
-    const promo = job.onPromo.subarray(base, base + len);
-    const discount = job.promoDiscount.subarray(base, base + len);
-    clock.always();
-    stats.reset(demand);
-    clock.lap(G.rolling_stats);
-    priceStats.reset(pr);
-    clock.lap(G.price_promo);
-    elastic.reset(demand, pr);
-    clock.lap(G.elasticity);
-    const lastSale = lastSaleIndex(units);
-    clock.lap(G.history);
-    const reg = job.regionOf[i]!;
-    const wreg = job.weatherRegionOf[i]!;
-    const bins = CountWindow.fits(demand, COUNT_LIMIT);
-    const windows: (SortedWindow | CountWindow)[] = bins >= 0 ? countWindows : sortedWindows;
-    if (bins >= 0) for (const cw of countWindows) cw.reset(bins);
-    else for (const sw of sortedWindows) sw.clear();
-    // The series' static features, once per series (categorical codes, -1 = unknown; numeric attributes).
-    let sk = 0;
-    for (const codes of job.categoricalCodes) statics[sk++] = codes[i]! < 0 ? Number.NaN : codes[i]!;
-    for (const values of job.numericValues) statics[sk++] = values[i]!;
-    const g0 = job.group.groups[4 * i]!;
-    const g1 = job.group.groups[4 * i + 1]!;
-    const g2 = job.group.groups[4 * i + 2]!;
-    const g3 = job.group.groups[4 * i + 3]!;
-    let prevCut = Number.NEGATIVE_INFINITY;
-    let asofOrigin = Number.NaN;
-    // Price references of the cutoff, shared by the origin's rows like the as-of features.
-    let priceMean28 = Number.NaN;
-    let priceMean91 = Number.NaN;
-    let priceAtCut = Number.NaN;
+  // Blocks of rows (bounds[b] .. bounds[b + 1], each starting a series) are taken from the counter next[0] until
+  // none is left: with threads sharing the counter, a slower thread takes fewer. Looping over blocks inside this
+  // one call (not one call per block) keeps V8's optimized code: re-entering deoptimized it at each block.
+  const nBlocks = bounds.length - 1;
+  for (let blk = Atomics.add(next, 0, 1); blk < nBlocks; blk = Atomics.add(next, 0, 1)) {
+    const to = bounds[blk + 1]!;
+    let r = bounds[blk]!;
+    let chunkStart = r;
+    while (r < to) {
+      const i = rows.series[r]!;
+      const base = job.indptr[i]!;
+      const len = job.indptr[i + 1]! - base;
+      const s0 = job.start[i]!;
+      const demand = job.demand.subarray(base, base + len);
+      const units = job.units.subarray(base, base + len);
+      const pr = job.price.subarray(base, base + len);
+      const regular = job.regularPrice.subarray(base, base + len);
+      const promo = job.onPromo.subarray(base, base + len);
+      const discount = job.promoDiscount.subarray(base, base + len);
+      clock.always();
+      stats.reset(demand);
+      clock.lap(G.rolling_stats);
+      priceStats.reset(pr);
+      clock.lap(G.price_promo);
+      elastic.reset(demand, pr);
+      clock.lap(G.elasticity);
+      const lastSale = lastSaleIndex(units);
+      clock.lap(G.history);
+      const reg = job.regionOf[i]!;
+      const wreg = job.weatherRegionOf[i]!;
+      const bins = CountWindow.fits(demand, COUNT_LIMIT);
+      const windows: (SortedWindow | CountWindow)[] = bins >= 0 ? countWindows : sortedWindows;
+      if (bins >= 0) for (const cw of countWindows) cw.reset(bins);
+      else for (const sw of sortedWindows) sw.clear();
+      // The series' static features, once per series (categorical codes, -1 = unknown; numeric attributes).
+      let sk = 0;
+      for (const codes of job.categoricalCodes) statics[sk++] = codes[i]! < 0 ? Number.NaN : codes[i]!;
+      for (const values of job.numericValues) statics[sk++] = values[i]!;
+      const g0 = job.group.groups[4 * i]!;
+      const g1 = job.group.groups[4 * i + 1]!;
+      const g2 = job.group.groups[4 * i + 2]!;
+      const g3 = job.group.groups[4 * i + 3]!;
+      let prevCut = Number.NEGATIVE_INFINITY;
+      let asofOrigin = Number.NaN;
+      // Price references of the cutoff, shared by the origin's rows like the as-of features.
+      let priceMean28 = Number.NaN;
+      let priceMean91 = Number.NaN;
+      let priceAtCut = Number.NaN;
 
-    for (; r < to && rows.series[r] === i; r++) {
-      const o = rows.origin[r]!;
-      const h = rows.horizon[r]!;
-      const c = o - lat - s0; // cutoff as an index into the series
-      const d = o + h - s0; // target day as an index
-      const plannedEnd = o + settings.plannedDays - s0;
-      target[r] = d >= 0 && d < len ? demand[d]! : Number.NaN;
-      job.outPrice[r] = d >= 0 && d < len ? pr[d]! : Number.NaN;
+      for (; r < to && rows.series[r] === i; r++) {
+        const o = rows.origin[r]!;
+        const h = rows.horizon[r]!;
+        const c = o - lat - s0; // cutoff as an index into the series
+        const d = o + h - s0; // target day as an index
+        const plannedEnd = o + settings.plannedDays - s0;
+        target[r] = d >= 0 && d < len ? demand[d]! : Number.NaN;
+        job.outPrice[r] = d >= 0 && d < len ? pr[d]! : Number.NaN;
 
-      if (o !== asofOrigin) {
-        asofOrigin = o;
-        perOrigin.sample();
-        priceMean28 = priceStats.mean(c - 27, c);
-        priceMean91 = priceStats.mean(c - 90, c);
-        priceAtCut = upTo(pr, c, c);
-        let f = 0;
-        for (const k of settings.lags) {
-          const t = c - k + 1 + shift;
-          asof[f++] = shift ? (t >= 0 && t < len ? demand[t]! : Number.NaN) : upTo(demand, t, c);
-        }
-        perOrigin.lap(G.lags);
-        for (const w of settings.meanWindows) {
-          asof[f++] = stats.mean(c - w + 1, c);
-          asof[f++] = stats.std(c - w + 1, c);
-          asof[f++] = stats.zeroShare(c - w + 1, c);
-        }
-        asof[f++] = c >= 0 ? stats.n(c - 27, c) / 28 : Number.NaN;
-        perOrigin.lap(G.rolling_stats);
-        // Slide the windows from the previous cutoff to this one (or rebuild after a jump).
-        for (let j = 0; j < windows.length; j++) {
-          const w = settings.orderWindows[j]!;
-          const sw = windows[j]!;
-          if (c - prevCut >= w || c < prevCut) {
-            sw.clear();
-            for (let t = Math.max(0, c - w + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
-          } else {
-            for (let t = Math.max(0, prevCut - w + 1); t <= Math.min(c - w, len - 1); t++)
-              sw.remove(demand[t]!);
-            for (let t = Math.max(0, prevCut + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
+        if (o !== asofOrigin) {
+          asofOrigin = o;
+          perOrigin.sample();
+          priceMean28 = priceStats.mean(c - 27, c);
+          priceMean91 = priceStats.mean(c - 90, c);
+          priceAtCut = upTo(pr, c, c);
+          let f = 0;
+          for (const k of settings.lags) {
+            const t = c - k + 1 + shift;
+            asof[f++] = shift ? (t >= 0 && t < len ? demand[t]! : Number.NaN) : upTo(demand, t, c);
           }
-          if (sw instanceof CountWindow) sw.writeStats(asof, f, settings.quantiles, levelOrder);
-          else sw.writeStats(asof, f, settings.quantiles);
-          f += nOrder;
+          perOrigin.lap(G.lags);
+          for (const w of settings.meanWindows) {
+            asof[f++] = stats.mean(c - w + 1, c);
+            asof[f++] = stats.std(c - w + 1, c);
+            asof[f++] = stats.zeroShare(c - w + 1, c);
+          }
+          asof[f++] = c >= 0 ? stats.n(c - 27, c) / 28 : Number.NaN;
+          perOrigin.lap(G.rolling_stats);
+          // Slide the windows from the previous cutoff to this one (or rebuild after a jump).
+          for (let j = 0; j < windows.length; j++) {
+            const w = settings.orderWindows[j]!;
+            const sw = windows[j]!;
+            if (c - prevCut >= w || c < prevCut) {
+              sw.clear();
+              for (let t = Math.max(0, c - w + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
+            } else {
+              for (let t = Math.max(0, prevCut - w + 1); t <= Math.min(c - w, len - 1); t++)
+                sw.remove(demand[t]!);
+              for (let t = Math.max(0, prevCut + 1); t <= Math.min(c, len - 1); t++) sw.add(demand[t]!);
+            }
+            if (sw instanceof CountWindow) sw.writeStats(asof, f, settings.quantiles, levelOrder);
+            else sw.writeStats(asof, f, settings.quantiles);
+            f += nOrder;
+          }
+          prevCut = c;
+          perOrigin.lap(G.rolling_order);
+          const ls = c >= 0 ? lastSale[Math.min(c, len - 1)]! : -1;
+          asof[f++] = ls >= 0 ? c - ls : Number.NaN;
+          asof[f++] = c >= 0 ? c + 1 : Number.NaN;
+          perOrigin.lap(G.history);
+          const k = group.originIndex[o - group.originBase]!;
+          const own = stats.total(c - 90, c);
+          const l1 = group.cat91[g1 * nOrigins + k]!;
+          const l2 = group.cat91[g2 * nOrigins + k]!;
+          const l3 = group.cat91[g3 * nOrigins + k]!;
+          asof[f++] = group.store[g0 * nOrigins + k]!;
+          asof[f++] = l1 > 0 ? own / l1 : Number.NaN;
+          asof[f++] = l2 > 0 ? own / l2 : Number.NaN;
+          asof[f++] = l3 > 0 ? own / l3 : Number.NaN;
+          perOrigin.lap(G.group_volume);
+          asof[f++] = elastic.slope(c - 363, c);
+          perOrigin.lap(G.elasticity);
         }
-        prevCut = c;
-        perOrigin.lap(G.rolling_order);
-        const ls = c >= 0 ? lastSale[Math.min(c, len - 1)]! : -1;
-        asof[f++] = ls >= 0 ? c - ls : Number.NaN;
-        asof[f++] = c >= 0 ? c + 1 : Number.NaN;
-        perOrigin.lap(G.history);
-        const k = group.originIndex[o - group.originBase]!;
-        const own = stats.total(c - 90, c);
-        const l1 = group.cat91[g1 * nOrigins + k]!;
-        const l2 = group.cat91[g2 * nOrigins + k]!;
-        const l3 = group.cat91[g3 * nOrigins + k]!;
-        asof[f++] = group.store[g0 * nOrigins + k]!;
-        asof[f++] = l1 > 0 ? own / l1 : Number.NaN;
-        asof[f++] = l2 > 0 ? own / l2 : Number.NaN;
-        asof[f++] = l3 > 0 ? own / l3 : Number.NaN;
-        perOrigin.lap(G.group_volume);
-        asof[f++] = elastic.slope(c - 363, c);
-        perOrigin.lap(G.elasticity);
-      }
-      // Rows are written row-major into a small scratch and transposed into the columns a chunk at a time: one
-      // store per feature into 98 columns (98 pages) per row cost more than all the features' arithmetic.
-      const b = (r - chunkStart) * nCols;
-      buf.set(asof, b);
+        // Rows are written row-major into a small scratch and transposed into the columns a chunk at a time: one
+        // store per feature into 98 columns (98 pages) per row cost more than all the features' arithmetic.
+        const b = (r - chunkStart) * nCols;
+        buf.set(asof, b);
 
-      perRow.sample();
-      let f = asofCount;
-      buf[b + f++] = h;
-      sameWeekdayMeans(demand, d, c, weeks, maxWeeks, buf, b + f);
-      f += weeks.length;
-      buf[b + f++] = upTo(demand, d - 364, c);
-      buf[b + f++] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
-      perRow.lap(G.target_history);
-      // Calendar of the target day (outside the loaded calendar: computed directly, flags unknown).
-      const day = o + h;
-      const cal = day - calendar.start;
-      const inCal = cal >= 0 && cal < calLen;
-      buf[b + f++] = inCal ? calIndex.weekday[cal]! : weekday(day);
-      buf[b + f++] = inCal ? calIndex.month[cal]! : yearMonth(day).month;
-      buf[b + f++] = inCal ? calIndex.dayOfMonth[cal]! : new Date(day * 86_400_000).getUTCDate();
-      buf[b + f++] = inCal ? calIndex.dayOfYear[cal]! : dayOfYear(day);
-      const regOk = inCal && reg >= 0;
-      buf[b + f++] = regOk ? calendar.event[reg]![cal]! : Number.NaN;
-      buf[b + f++] = regOk ? calIndex.daysTo[reg]![cal]! : Number.NaN;
-      buf[b + f++] = regOk ? calIndex.daysSince[reg]![cal]! : Number.NaN;
-      buf[b + f++] = regOk ? calendar.snap[reg]![cal]! : Number.NaN;
-      buf[b + f++] = regOk ? calendar.payday[reg]![cal]! : Number.NaN;
-      perRow.lap(G.calendar);
-      // Prices and promos: planned, so the target day's values are known at the origin.
-      const p = upTo(pr, d, plannedEnd);
-      const reg0 = upTo(regular, d, plannedEnd);
-      buf[b + f++] = p;
-      buf[b + f++] = reg0;
-      buf[b + f++] = reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN;
-      buf[b + f++] = p / priceMean28;
-      buf[b + f++] = p / priceMean91;
-      buf[b + f++] = p / priceAtCut;
-      buf[b + f++] = upTo(promo, d, plannedEnd);
-      buf[b + f++] = upTo(discount, d, plannedEnd);
-      buf[b + f++] = promoRun(promo, d, plannedEnd);
-      buf[b + f++] = promoUntil(promo, d, plannedEnd);
-      perRow.lap(G.price_promo);
-      // Weather: the forecast for the target day issued at the cutoff, and the weather observed at the cutoff.
-      const wf = weather ? weatherAt(weather, wreg, c + s0, d - c) : -1;
-      const wo = weather ? weatherAt(weather, wreg, c + s0, 0) : -1;
-      buf[b + f++] = wf >= 0 ? weather!.temperature[wf]! : Number.NaN;
-      buf[b + f++] = wf >= 0 ? weather!.precipitation[wf]! : Number.NaN;
-      buf[b + f++] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
-      perRow.lap(G.weather);
-      if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
-      for (let k = 0; k < nStatic; k++) buf[b + f + k] = statics[k]!;
-      perRow.lap(G.statics);
-      if (r + 1 - chunkStart === CHUNK) {
-        flush(bufBits, columnBits, chunkStart, r + 1);
-        chunkStart = r + 1;
+        perRow.sample();
+        let f = asofCount;
+        buf[b + f++] = h;
+        sameWeekdayMeans(demand, d, c, weeks, maxWeeks, buf, b + f);
+        f += weeks.length;
+        buf[b + f++] = upTo(demand, d - 364, c);
+        buf[b + f++] = d - 361 <= c ? stats.mean(d - 367, d - 361) : Number.NaN;
+        perRow.lap(G.target_history);
+        // Calendar of the target day (outside the loaded calendar: computed directly, flags unknown).
+        const day = o + h;
+        const cal = day - calendar.start;
+        const inCal = cal >= 0 && cal < calLen;
+        buf[b + f++] = inCal ? calIndex.weekday[cal]! : weekday(day);
+        buf[b + f++] = inCal ? calIndex.month[cal]! : yearMonth(day).month;
+        buf[b + f++] = inCal ? calIndex.dayOfMonth[cal]! : new Date(day * 86_400_000).getUTCDate();
+        buf[b + f++] = inCal ? calIndex.dayOfYear[cal]! : dayOfYear(day);
+        const regOk = inCal && reg >= 0;
+        buf[b + f++] = regOk ? calendar.event[reg]![cal]! : Number.NaN;
+        buf[b + f++] = regOk ? calIndex.daysTo[reg]![cal]! : Number.NaN;
+        buf[b + f++] = regOk ? calIndex.daysSince[reg]![cal]! : Number.NaN;
+        buf[b + f++] = regOk ? calendar.snap[reg]![cal]! : Number.NaN;
+        buf[b + f++] = regOk ? calendar.payday[reg]![cal]! : Number.NaN;
+        perRow.lap(G.calendar);
+        // Prices and promos: planned, so the target day's values are known at the origin.
+        const p = upTo(pr, d, plannedEnd);
+        const reg0 = upTo(regular, d, plannedEnd);
+        buf[b + f++] = p;
+        buf[b + f++] = reg0;
+        buf[b + f++] = reg0 > 0 && p >= 0 ? 1 - p / reg0 : Number.NaN;
+        buf[b + f++] = p / priceMean28;
+        buf[b + f++] = p / priceMean91;
+        buf[b + f++] = p / priceAtCut;
+        buf[b + f++] = upTo(promo, d, plannedEnd);
+        buf[b + f++] = upTo(discount, d, plannedEnd);
+        buf[b + f++] = promoRun(promo, d, plannedEnd);
+        buf[b + f++] = promoUntil(promo, d, plannedEnd);
+        perRow.lap(G.price_promo);
+        // Weather: the forecast for the target day issued at the cutoff, and the weather observed at the cutoff.
+        const wf = weather ? weatherAt(weather, wreg, c + s0, d - c) : -1;
+        const wo = weather ? weatherAt(weather, wreg, c + s0, 0) : -1;
+        buf[b + f++] = wf >= 0 ? weather!.temperature[wf]! : Number.NaN;
+        buf[b + f++] = wf >= 0 ? weather!.precipitation[wf]! : Number.NaN;
+        buf[b + f++] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
+        perRow.lap(G.weather);
+        if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
+        for (let k = 0; k < nStatic; k++) buf[b + f + k] = statics[k]!;
+        perRow.lap(G.statics);
+        if (r + 1 - chunkStart === CHUNK) {
+          flush(bufBits, columnBits, chunkStart, r + 1);
+          chunkStart = r + 1;
+        }
       }
     }
+    flush(bufBits, columnBits, chunkStart, r);
   }
-  flush(bufBits, columnBits, chunkStart, r);
   return GroupClock.total(clock, perOrigin, perRow);
 }
 

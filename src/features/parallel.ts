@@ -9,9 +9,9 @@ import { Worker } from "node:worker_threads";
 import type { DailyPanel } from "../data/to-panel.ts";
 import { type BuildOptions, buildFeatures, type FeatureMatrix, finishMatrix, prepareJob } from "./build.ts";
 import type { CalendarFlags } from "./calendar.ts";
-import { runBlocks, seriesBlocks } from "./feature-blocks.ts";
+import { seriesBlocks } from "./feature-blocks.ts";
 import type { FeatureWorkRequest } from "./feature-worker.ts";
-import type { FeatureRows } from "./fill-rows.ts";
+import { type FeatureRows, fillRows } from "./fill-rows.ts";
 import type { FeatureSettings } from "./names.ts";
 
 /** Build options plus the thread count (the calling thread included). */
@@ -50,7 +50,7 @@ export async function buildFeaturesParallel(
   const replies = workers.map((w) => w.run(request));
   let mine: Record<string, number>[] = [];
   try {
-    mine = runBlocks(prepared.job, bounds, next);
+    mine = [fillRows(prepared.job, bounds, next)];
   } finally {
     // Whatever happened here, the workers are still writing into the shared columns: wait for them.
     await Promise.allSettled(replies);
