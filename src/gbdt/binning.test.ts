@@ -7,7 +7,7 @@ import { closePools, getPool } from "./pool.ts";
 
 after(() => closePools());
 
-test("binning a matrix over 2 threads gives the same mappers and bins as 1 thread", async () => {
+test("binning a matrix or columns over 2 threads gives the same mappers and bins as 1 thread", async () => {
   const rng = new Rng(21);
   const nRows = 30_000;
   const nCols = 5;
@@ -29,6 +29,18 @@ test("binning a matrix over 2 threads gives the same mappers and bins as 1 threa
   assert.ok(two.mappers[0].nBins > 200, "column 0 uses many bins (the sampled fit is exercised)");
   assert.deepEqual(two.bins, one.bins);
   assert.deepEqual(two.binsByFeature(), one.binsByFeature());
+  // The same data as columns (Float64 and Float32 arrays, as the forecasters pass them), binned block by block.
+  const cols = Array.from({ length: nCols }, (_, f) => {
+    const c = f % 2 === 0 ? new Float64Array(nRows) : new Float32Array(nRows);
+    for (let i = 0; i < nRows; i++) c[i] = data[i * nCols + f];
+    return c;
+  });
+  const colsOne = Dataset.fromColumns(cols, opts);
+  const colsTwo = Dataset.fromColumns(cols, { ...opts, threads: 2 });
+  assert.deepEqual(colsTwo.mappers, colsOne.mappers);
+  assert.deepEqual(colsOne.bins, one.bins, "columns bin like the matrix");
+  assert.deepEqual(colsTwo.bins, one.bins);
+  assert.deepEqual(colsTwo.binsByFeature(), one.binsByFeature());
 });
 
 test("few distinct values: one bin each, thresholds at midpoints, NaN in the missing bin", () => {

@@ -4,7 +4,7 @@
  * of one leaf and updates every feature's histogram: one cache line per row instead of one per feature.
  */
 import { InputError } from "../core/errors.ts";
-import { binMatrixOnPool, fitNumericOnPool } from "./bin-matrix.ts";
+import { binColumnsOnPool, binMatrixOnPool, fitNumericOnPool } from "./bin-matrix.ts";
 import {
   type BinMapper,
   binOf,
@@ -46,8 +46,9 @@ export interface DatasetOptions {
   /** Reuse the bins of this dataset (validation data must be binned like the training data). */
   reference?: Dataset;
   /**
-   * Bin a row-major matrix over the shared pool of this many threads when that pool has started (getPool or an
-   * earlier train); same bins as without. Default 1.
+   * Bin over the shared pool of this many threads when that pool has started (getPool or an earlier train): bin
+   * fitting split by features, binning by rows (columns are copied a block at a time into shared memory); same
+   * mappers and bins as without. Default 1.
    */
   threads?: number;
 }
@@ -114,7 +115,7 @@ export class Dataset {
         },
       );
     }
-    const pool = o.threads !== undefined && o.threads > 1 && isMatrix(input) ? openedPool(o.threads) : null;
+    const pool = o.threads !== undefined && o.threads > 1 ? openedPool(o.threads) : null;
     const mappers = o.reference ? o.reference.mappers : fitMappers(at, nRows, nCols, names, o, pool);
     if (mappers.length !== nCols) {
       throw new InputError(`data has ${nCols} features but the reference dataset has ${mappers.length}`, {
@@ -123,8 +124,10 @@ export class Dataset {
     }
     const label = o.label ? checkedShared(o.label, nRows, "label", false) : null;
     const weight = o.weight ? checkedShared(o.weight, nRows, "weight", true) : null;
-    if (pool !== null && isMatrix(input)) {
-      const { bins, byFeature } = binMatrixOnPool(pool, input.data, nRows, nCols, mappers);
+    if (pool !== null) {
+      const { bins, byFeature } = isMatrix(input)
+        ? binMatrixOnPool(pool, input.data, nRows, nCols, mappers)
+        : binColumnsOnPool(pool, input, nRows, mappers);
       const ds = new Dataset(nRows, nCols, bins, mappers, names, label, weight);
       ds.columnMajor = byFeature;
       return ds;

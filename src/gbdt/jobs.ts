@@ -14,7 +14,7 @@ import {
   renewLeafValues,
 } from "./leaf-jobs.ts";
 import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
-import { type BinState, binShare, fitShare } from "./parallel-binning.ts";
+import { type BinState, binBlockShare, binShare, fitShare } from "./parallel-binning.ts";
 import { type EnsembleArrays, predictRows } from "./predict.ts";
 import { type BinnedPredictState, predictBinnedShare } from "./predict-binned.ts";
 import { decodeQuantized, gradMaxima, QSTAT_G_SCALE, QSTAT_H_SCALE, quantizeRows } from "./quantize.ts";
@@ -50,6 +50,8 @@ export const JOB_BIN = 13;
 export const JOB_QUANT = 15;
 /** Subtraction and best splits of a0 leaves (split-jobs.ts). */
 export const JOB_SPLIT = 16;
+/** Bins of the first a0 columns of a binning session's column block (rows split across threads). */
+export const JOB_BIN_BLOCK = 17;
 /** Stop the worker. */
 export const JOB_EXIT = 9;
 /** Raw scores of several boosters on bins (predict-binned.ts), blocks taken from a shared counter. */
@@ -162,6 +164,9 @@ export function runJob(
   } else if (type === JOB_BIN && s.kind === "bin") {
     const [r0, r1] = chunk(s.nRows, t, T);
     binShare(s, r0, r1);
+  } else if (type === JOB_BIN_BLOCK && s.kind === "bin") {
+    const [r0, r1] = chunk(s.nRows, t, T);
+    binBlockShare(s, a0, r0, r1);
   } else if (type === JOB_PREDICT && s.kind === "predict") {
     const [r0, r1] = chunk(s.nRows, t, T);
     predictRows(s.model, s.x, s.nCols, r0, r1, s.out);

@@ -30,6 +30,9 @@ export interface BinState {
   missing: Int32Array;
   bins: Uint8Array;
   byFeature: Uint8Array;
+  /** Column input: a block of numeric columns copied to shared memory (column j at j * nRows) and their features. */
+  block: Float64Array;
+  blockFeatures: Int32Array;
 }
 
 /** Fits the numeric features of thread t's feature range. */
@@ -54,6 +57,23 @@ export function binShare(s: BinState, r0: number, r1: number): void {
       const v = x[o + f];
       const b = Number.isNaN(v) ? missing[f] : searchPadded(pads, f * PAD, v);
       bins[o + f] = b;
+      byFeature[f * n + i] = b;
+    }
+  }
+}
+
+/** Bins rows [r0, r1) of the first `count` columns of the current column block into both layouts. */
+export function binBlockShare(s: BinState, count: number, r0: number, r1: number): void {
+  const { block, blockFeatures, nCols: F, nRows: n, pads, missing, bins, byFeature } = s;
+  for (let j = 0; j < count; j++) {
+    const f = blockFeatures[j];
+    const col = block.subarray(j * n, (j + 1) * n);
+    const miss = missing[f];
+    const po = f * PAD;
+    for (let i = r0; i < r1; i++) {
+      const v = col[i];
+      const b = Number.isNaN(v) ? miss : searchPadded(pads, po, v);
+      bins[i * F + f] = b;
       byFeature[f * n + i] = b;
     }
   }
