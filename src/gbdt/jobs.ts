@@ -47,7 +47,7 @@ export const JOB_FIT_BINS = 12;
 /** Bins of a binning session (rows split across threads). */
 export const JOB_BIN = 13;
 /** Quantized gradients (quantize.ts) of every row, rounding key a0. */
-export const JOB_QUANT = 15;
+export const JOB_QUANT = 18;
 /** Subtraction and best splits of a0 leaves (split-jobs.ts). */
 export const JOB_SPLIT = 16;
 /** Bins of the first a0 columns of a binning session's column block (rows split across threads). */
