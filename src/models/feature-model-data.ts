@@ -32,7 +32,8 @@ export interface TrainingData {
     spec: ScaleSpec;
     scale: Float32Array;
     label: Float32Array;
-    weight: Float32Array;
+    /** Null when every row weighs 1 (spec.weight "none"): the learner keeps its faster unweighted kernels. */
+    weight: Float32Array | null;
     validActual: Float32Array;
     validScale: Float32Array;
   } | null;
@@ -123,7 +124,7 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
       spec,
       scale,
       label: scaledCountTargets(m.target, scale, input.seed),
-      weight: Float32Array.from(scale, (s) => scaleWeight(s, spec)),
+      weight: spec.weight === "none" ? null : Float32Array.from(scale, (s) => scaleWeight(s, spec)),
       validActual: new Float32Array(0),
       validScale: new Float32Array(0),
     };
@@ -135,7 +136,7 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
     return {
       columns: idx.length === n ? m.columns : m.columns.map((c) => pick(c)),
       target: pick(values),
-      weight: scaling ? pick(scaling.weight) : undefined,
+      weight: scaling?.weight ? pick(scaling.weight) : undefined,
       scale: scaling ? pick(scaling.scale) : undefined,
       raw: pick(m.target),
     };

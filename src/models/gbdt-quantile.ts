@@ -74,7 +74,8 @@ async function refitWithLowerBounds(
     const lower = c.lower[extra[k - nFit]!]!;
     return sc ? (lower + rng.next()) / sc.scale[r]! : lower;
   });
-  const weight = sc ? Float32Array.from(rows, (r) => sc.weight[r]!) : undefined;
+  const w = sc?.weight;
+  const weight = w ? Float32Array.from(rows, (r) => w[r]!) : undefined;
   const ds = Dataset.fromColumns(columns, { label, weight, featureNames: m.names, reference: data.train });
   return train(ds, params);
 }

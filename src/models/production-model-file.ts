@@ -11,11 +11,16 @@ import {
   featureSchemaOf,
   schemaDifference,
 } from "./production-model-schema.ts";
+import type { ScaleSpec } from "./series-scale.ts";
 
 /** Format name written into every production model file. */
 export const PRODUCTION_MODEL_FORMAT = "megaretail-production-model";
-/** Current file version; readers accept this version only (bump it on any incompatible change). */
-export const PRODUCTION_MODEL_VERSION = 1;
+/**
+ * Current file version (bump it on any incompatible change). Version 2 added `scale`; a version-1 file is read as
+ * a model of unscaled targets, which it is. An older build refuses version 2 rather than ignore the scale.
+ */
+export const PRODUCTION_MODEL_VERSION = 2;
+const READABLE_VERSIONS = [1, PRODUCTION_MODEL_VERSION];
 
 /** Everything a production model is made of (what the file holds). */
 export interface ModelParts {
@@ -28,6 +33,8 @@ export interface ModelParts {
   dictionaries: Dictionary[];
   boosters: Booster[];
   tweedie: TweedieFit | null;
+  /** Per-series target scale of the quantile boosters (series-scale.ts); null: they predict units directly. */
+  scale: ScaleSpec | null;
 }
 
 function sha256(text: string): string {
@@ -57,6 +64,7 @@ export function writeModelFile(p: ModelParts): string {
           booster: JSON.parse(writeBooster(p.tweedie.booster)),
         }
       : null,
+    scale: p.scale,
   });
   return `{"format":"${PRODUCTION_MODEL_FORMAT}","version":${PRODUCTION_MODEL_VERSION},"sha256":"${sha256(content)}","model":${content}}`;
 }
@@ -77,9 +85,9 @@ export function readModelFile(json: string, file: string): ModelParts {
       `not a ${PRODUCTION_MODEL_FORMAT} file; give a model.json written by megaretail train`,
       "format",
     );
-  if (o.version !== PRODUCTION_MODEL_VERSION) {
+  if (!READABLE_VERSIONS.includes(o.version as number)) {
     throw bad(
-      `file version ${String(o.version)} cannot be read by this build (reads ${PRODUCTION_MODEL_VERSION}); retrain the model`,
+      `file version ${String(o.version)} cannot be read by this build (reads ${READABLE_VERSIONS.join(", ")}); retrain the model`,
       "version",
     );
   }
@@ -136,6 +144,7 @@ export function readModelFile(json: string, file: string): ModelParts {
   }
   return {
     name: String(m.name),
+    scale: readScale(m.scale, bad),
     levels,
     horizon,
     settings,
@@ -144,5 +153,26 @@ export function readModelFile(json: string, file: string): ModelParts {
     dictionaries: m.dictionaries as Dictionary[],
     boosters,
     tweedie,
+  };
+}
+
+/** The model's scale spec (absent in version-1 files: unscaled), checked field by field. */
+function readScale(x: unknown, bad: (message: string, column?: string) => InputError): ScaleSpec | null {
+  if (x === undefined || x === null) return null;
+  const o = x as Record<string, unknown>;
+  const ok =
+    typeof o === "object" &&
+    Number.isInteger(o.window) &&
+    (o.window as number) > 0 &&
+    typeof o.floor === "number" &&
+    o.floor > 0 &&
+    (o.weight === "scale" || o.weight === "sqrt" || o.weight === "none") &&
+    (o.relative === undefined || typeof o.relative === "boolean");
+  if (!ok) throw bad("scale must be {window, floor > 0, weight, relative} or null", "scale");
+  return {
+    window: o.window as number,
+    floor: o.floor as number,
+    weight: o.weight as ScaleSpec["weight"],
+    relative: o.relative === true,
   };
 }

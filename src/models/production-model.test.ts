@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { loadConfig } from "../config/load.ts";
 import { InputError } from "../core/errors.ts";
@@ -54,6 +55,17 @@ test("production model: a serialize/deserialize round trip gives the same bytes 
   assert.equal(again.serialize(), json);
 });
 
+/** A model file with its content edited and its sha256 recomputed (a well-formed file with bad content). */
+function resealed(json: string, edit: (m: Record<string, unknown>) => Record<string, unknown>): string {
+  const o = JSON.parse(json);
+  const content = JSON.stringify(edit(o.model));
+  return JSON.stringify({
+    ...o,
+    sha256: createHash("sha256").update(content).digest("hex"),
+    model: JSON.parse(content),
+  });
+}
+
 test("production model: a damaged or edited file is an InputError naming the file", async () => {
   const model = await ProductionModel.fit(fitInput(testPanel().panel), { params: quick, threads: 1 });
   const json = model.serialize();
@@ -65,7 +77,8 @@ test("production model: a damaged or edited file is an InputError naming the fil
     ],
     ["a field edited", json.replace(`"horizon":28`, `"horizon":27`)],
     ["another format", json.replace("megaretail-production-model", "megaretail-gbdt")],
-    ["a later version", json.replace(`"version":1`, `"version":2`)],
+    ["a later version", json.replace(`"version":2`, `"version":3`)],
+    ["a bad scale (intact checksum)", resealed(json, (m) => ({ ...m, scale: { window: -1 } }))],
   ];
   for (const [what, text] of cases) {
     assert.notEqual(text, json, what);
@@ -75,6 +88,26 @@ test("production model: a damaged or edited file is an InputError naming the fil
       what,
     );
   }
+});
+
+test("production model: quantile models on scaled targets by default; a version-1 file is an unscaled model", async () => {
+  const input = fitInput(testPanel().panel);
+  const scaled = await ProductionModel.fit(input, { params: quick, threads: 1 });
+  const units = await ProductionModel.fit(input, { params: quick, threads: 1, scale: null });
+  assert.match(scaled.serialize(), /"scale":\{"window":364,"floor":0.25,"weight":"none","relative":true\}/);
+  const json = units.serialize();
+  assert.match(json, /"version":2,.*"scale":null/);
+  const a = await scaled.predict(input.features!, 403, 28);
+  const b = await units.predict(input.features!, 403, 28);
+  assert.notDeepEqual(a.q, b.q, "the scaled models are other models");
+  assert.ok(
+    a.q.every((v) => Number.isInteger(v) && v >= 0),
+    "scaled quantiles come back as counts",
+  );
+  // A file written before scaling existed (version 1, no scale field) reads as what it is: an unscaled model.
+  const v1 = ProductionModel.deserialize(json.replace(`"version":2`, `"version":1`), "old.json");
+  const c = await v1.predict(input.features!, 403, 28);
+  assert.deepEqual(Buffer.from(c.q.buffer), Buffer.from(b.q.buffer));
 });
 
 test("production model: without weather it has no weather features; with it, it does", async () => {

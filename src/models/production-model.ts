@@ -19,6 +19,7 @@ import {
   type FeatureSchema,
   featureSchemaOf,
 } from "./production-model-schema.ts";
+import { DEFAULT_SCALE, relativeFeatures, rowScales, type ScaleSpec } from "./series-scale.ts";
 import { predictIntoBinned } from "./serving-binned.ts";
 
 export {
@@ -41,6 +42,11 @@ export interface ProductionModelOptions {
   censored?: boolean;
   /** Model name (default "production_gbdt"). */
   name?: string;
+  /**
+   * Per-series target scale of the quantile models (series-scale.ts; default DEFAULT_SCALE, as gbdt_quantile);
+   * null fits them on units, as gbdt_quantile_unscaled. The Tweedie mean model is always fitted on units.
+   */
+  scale?: ScaleSpec | null;
 }
 
 /** Options of ProductionModel.predict. */
@@ -97,19 +103,23 @@ export class ProductionModel {
       ...input,
       features: { ...fd, daily: conformPanel(fd.daily, dictionaries) },
     };
-    const data = trainingData(conformed, {
+    const rowOptions = {
       originStep: options.originStep,
       rowSample: options.rowSample,
       validDays: options.validDays,
       censored: options.censored,
       exclude: excludedFeatures(withWeather, fd.settings),
-    });
+    };
+    const scale = options.scale === undefined ? DEFAULT_SCALE : options.scale;
+    const data = trainingData(conformed, { ...rowOptions, scale: scale ?? undefined });
     const schema = featureSchemaOf(fd.settings, withWeather);
     if (data.trainMatrix.names.join() !== schema.names.join())
       throw new Error("ProductionModel.fit: the feature matrix does not match featureSchemaOf (a bug)");
     const learner = { params: options.params, threads: options.threads };
     const boosters = await fitQuantileBoosters(data, input.levels, input.seed, learner);
-    const tweedie = options.tweedie ? await fitTweedie(conformed, data, learner) : null;
+    // The mean model learns units from the raw features: with scaled quantile models it needs its own data.
+    const tweedieData = options.tweedie && scale ? trainingData(conformed, rowOptions) : data;
+    const tweedie = options.tweedie ? await fitTweedie(conformed, tweedieData, learner) : null;
     return new ProductionModel({
       name: options.name ?? "production_gbdt",
       levels: [...input.levels],
@@ -120,6 +130,7 @@ export class ProductionModel {
       dictionaries,
       boosters,
       tweedie,
+      scale,
     });
   }
 
@@ -154,11 +165,24 @@ export class ProductionModel {
     const c1 = process.cpuUsage(c0);
     const f = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
     const threads = options.threads ?? 1;
-    // The boosters share one Dataset's bins: quantize the rows once and walk every booster on bins (identical
-    // predictions); a model that cannot be walked on bins takes the float path below.
-    const binned = await predictIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, threads);
-    if (!binned) {
-      // One row-major copy for all seven boosters (each would otherwise transpose the columns again).
+    const spec = this.parts.scale;
+    if (spec) {
+      // Scaled quantile models see level features relative to each row's scale and predict on that axis; the
+      // Tweedie mean model (other bins) sees the raw features.
+      const scale = rowScales(matrix, spec);
+      const relative = relativeFeatures(matrix, scale, spec).columns;
+      if (!(await predictIntoBinned(f, this.boosters, null, rows, relative, threads, scale)))
+        await predictQuantilesInto(f, this.boosters, rows, rowMajor(relative, threads > 1), threads, scale);
+      if (
+        this.parts.tweedie &&
+        !(await predictIntoBinned(f, [], this.tweedie, rows, matrix.columns, threads))
+      ) {
+        const x = rowMajor(matrix.columns, threads > 1);
+        await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
+      }
+    } else if (!(await predictIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, threads))) {
+      // The boosters share one Dataset's bins, so the binned path above quantizes the rows once for all seven;
+      // a model that cannot be walked on bins comes here: one row-major copy for all seven boosters.
       const x = rowMajor(matrix.columns, threads > 1);
       await predictQuantilesInto(f, this.boosters, rows, x, threads);
       // Only the mean: the level quantiles stay the pinball models' (the NB ones are not computed).

@@ -63,9 +63,11 @@ test("row scales: the window's mean up to the cutoff, floored; weights; relative
     assert.equal(col(m, "price")[r], col(raw, "price")[r]);
   }
   assert.deepEqual(data.scaling!.weight, s, "weight 'scale': the objective is the raw pinball");
-  const sqrt = trainingData(fitInput(), { scale: { ...spec, weight: "sqrt" } }).scaling!.weight;
+  const sqrt = trainingData(fitInput(), { scale: { ...spec, weight: "sqrt" } }).scaling!.weight!;
   assert.ok(sqrt.every((w, r) => Math.abs(w - Math.sqrt(s[r]!)) < 1e-6));
-  assert.ok(trainingData(fitInput(), { scale: DEFAULT_SCALE }).scaling!.weight.every((w) => w === 1));
+  const unweighted = trainingData(fitInput(), { scale: DEFAULT_SCALE });
+  assert.equal(unweighted.scaling!.weight, null, "weight 'none': no weight array (the unweighted kernels)");
+  assert.equal(unweighted.train.weight, null);
   const noMeans = rowScales(
     {
       ...raw,

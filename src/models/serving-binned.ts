@@ -2,13 +2,16 @@ import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
 import { predictBinned } from "../gbdt/predict-binned-run.ts";
 import type { QuantileForecast } from "./forecaster.ts";
+import { unscaleCount } from "./series-scale.ts";
 
 /**
  * Serving's fast path: the quantile boosters and the Tweedie mean booster (fitted on one Dataset, so they share
  * bins) predicted together on bins (src/gbdt/predict-binned.ts), the rows quantized once for all of them. Fills
  * what predictQuantilesInto and predictTweedieInto (meanOnly) would (level k of row r at
- * [series][horizon step][k], floored at 0; the mean floored at 0), with identical values. Returns false, having
- * written nothing, when the boosters cannot be walked on shared bins (the caller takes the float path).
+ * [series][horizon step][k], floored at 0; the mean floored at 0), with identical values; `scale` (per row, for
+ * quantile boosters fitted on scaled targets) multiplies their predictions back into counts as predictQuantilesInto
+ * does. Returns false, having written nothing, when the boosters cannot be walked on shared bins (the caller takes
+ * the float path).
  */
 export async function predictIntoBinned(
   f: QuantileForecast,
@@ -17,6 +20,7 @@ export async function predictIntoBinned(
   rows: FeatureRows,
   columns: readonly Float32Array[],
   threads: number,
+  scale: Float32Array | null = null,
 ): Promise<boolean> {
   const all = tweedie ? [...quantiles, tweedie] : quantiles;
   const preds = await predictBinned(all, columns, threads);
@@ -26,7 +30,9 @@ export async function predictIntoBinned(
   for (let k = 0; k < quantiles.length; k++) {
     const pred = preds[k]!;
     for (let r = 0; r < pred.length; r++) {
-      f.q[(rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k] = Math.max(0, pred[r]!);
+      f.q[(rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k] = scale
+        ? unscaleCount(pred[r]!, scale[r]!)
+        : Math.max(0, pred[r]!);
     }
   }
   if (tweedie) {
