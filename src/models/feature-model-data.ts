@@ -2,6 +2,7 @@ import type { Day } from "../core/days.ts";
 import { buildFeatures, type FeatureMatrix, type FeatureRows } from "../features/build.ts";
 import { forecastRows, trainingRows } from "../features/rows.ts";
 import { Dataset } from "../gbdt/dataset.ts";
+import { defaultThreads } from "../gbdt/pool.ts";
 import type { FeatureData, FitInput } from "./forecaster.ts";
 import {
   relativeFeatures,
@@ -51,6 +52,8 @@ export interface FeatureModelOptions {
   censored?: boolean;
   /** Train on horizons minHorizon..FitInput.horizon only (default 1: every horizon). */
   minHorizon?: number;
+  /** Worker threads binning the datasets (default: available cores; used once the learner's pool runs). */
+  threads?: number;
   /** Features left out of the matrix (a model fitted without weather data drops the weather columns). */
   exclude?: readonly string[];
   /** Divide targets by a per-series level known at the origin (series-scale.ts); predictions multiply back. */
@@ -142,6 +145,7 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
     };
   };
   const label = scaling?.label ?? m.target;
+  const threads = options.threads ?? defaultThreads();
   const fit = select((r) => !isCensored[r] && (!useValid || validMask[r] === 0), label);
   const train = Dataset.fromColumns(fit.columns, {
     label: fit.target,
@@ -149,6 +153,7 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
     featureNames: m.names,
     categorical: m.categorical,
     seed: input.seed,
+    threads,
   });
   const hold = useValid ? select((r) => validMask[r] === 1, label) : null;
   const valid = hold
@@ -157,6 +162,7 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
         weight: hold.weight,
         featureNames: m.names,
         reference: train,
+        threads,
       })
     : null;
   if (scaling && hold) {

@@ -76,7 +76,13 @@ async function refitWithLowerBounds(
   });
   const w = sc?.weight;
   const weight = w ? Float32Array.from(rows, (r) => w[r]!) : undefined;
-  const ds = Dataset.fromColumns(columns, { label, weight, featureNames: m.names, reference: data.train });
+  const ds = Dataset.fromColumns(columns, {
+    label,
+    weight,
+    featureNames: m.names,
+    reference: data.train,
+    threads: params.threads,
+  });
   return train(ds, params);
 }
 

@@ -109,6 +109,7 @@ export class ProductionModel {
       validDays: options.validDays,
       censored: options.censored,
       exclude: excludedFeatures(withWeather, fd.settings),
+      threads: options.threads,
     };
     const scale = options.scale === undefined ? DEFAULT_SCALE : options.scale;
     const data = trainingData(conformed, { ...rowOptions, scale: scale ?? undefined });
