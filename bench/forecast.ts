@@ -6,7 +6,8 @@
  * RSS; writes the `## Batch forecasts` section of docs/BENCHMARKS.md (a hand-written `### Notes` part is kept).
  * `--sequential` runs the job's steps one after another (exact per-step CPU; slower wall).
  * For iterations: `--keep` leaves the prepared directory in place (its path is printed) and `--reuse DIR` measures
- * again on it without preparing (the previous run's forecasts are deleted first, so every partition is forecast).
+ * again on it without preparing (the previous run's forecasts are deleted first, so every partition is forecast);
+ * `--retrain` with `--reuse` fits the model again with the current code before measuring.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -110,6 +111,36 @@ async function measure(dir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
+/** Trains the small production model on the first DC's series and writes DIR/model.json. */
+async function trainModel(wh: Warehouse, dir: string): Promise<{ trainSeries: number }> {
+  const settings = loadConfig({ env: {} }).features;
+  const ctx = await loadChainContext(wh);
+  const dcs = await forecastPartitions(wh);
+  // A small model is enough to time serving: trained on the first DC only, 20 trees per level.
+  const daily = await loadDailyPanel(wh, { dc: dcs[0]! });
+  const model = await ProductionModel.fit(
+    {
+      panel: demandPanel(daily),
+      trainStart: ctx.dataStart,
+      trainEnd: ctx.dataEnd,
+      horizon: 28,
+      levels: QUANTILES,
+      seed: 1,
+      features: { daily, calendar: ctx.calendar, settings, weather: ctx.weather },
+    },
+    {
+      params: { iterations: trees, maxLeaves: 31, earlyStoppingRounds: 0 },
+      threads,
+      originStep: 14,
+      rowSample: 0.2,
+      validDays: 0,
+      tweedie: true,
+    },
+  );
+  writeFileSync(join(dir, "model.json"), model.serialize());
+  return { trainSeries: daily.storeId.length };
+}
+
 /** Parent: simulate, load, train; returns the panel size and the preparation times. */
 async function prepare(dir: string) {
   const times: Record<string, number> = {};
@@ -126,37 +157,14 @@ async function prepare(dir: string) {
     await runEtl(wh, { full: true });
     rmSync(join(dir, "sim"), { recursive: true, force: true });
     lap("ingest + etl");
-    const settings = loadConfig({ env: {} }).features;
-    const ctx = await loadChainContext(wh);
-    const dcs = await forecastPartitions(wh);
-    // A small model is enough to time serving: trained on the first DC only, 20 trees per level.
-    const daily = await loadDailyPanel(wh, { dc: dcs[0]! });
-    const model = await ProductionModel.fit(
-      {
-        panel: demandPanel(daily),
-        trainStart: ctx.dataStart,
-        trainEnd: ctx.dataEnd,
-        horizon: 28,
-        levels: QUANTILES,
-        seed: 1,
-        features: { daily, calendar: ctx.calendar, settings, weather: ctx.weather },
-      },
-      {
-        params: { iterations: trees, maxLeaves: 31, earlyStoppingRounds: 0 },
-        threads,
-        originStep: 14,
-        rowSample: 0.2,
-        validDays: 0,
-        tweedie: true,
-      },
-    );
-    writeFileSync(join(dir, "model.json"), model.serialize());
+    const { trainSeries } = await trainModel(wh, dir);
     lap("train");
     const seriesInPanel = await wh.scalar(
       "SELECT count(*) FROM (SELECT DISTINCT store_id, product_id FROM daily)",
     );
     const dailyRows = await wh.scalar("SELECT count(*) FROM daily");
-    return { times, seriesInPanel, dailyRows, dcs: dcs.length, trainSeries: daily.storeId.length };
+    const dcs = (await forecastPartitions(wh)).length;
+    return { times, seriesInPanel, dailyRows, dcs, trainSeries };
   } finally {
     wh.close();
   }
@@ -219,8 +227,18 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   try {
     let prep: Awaited<ReturnType<typeof prepare>>;
-    if (reuse) prep = JSON.parse(readFileSync(join(dir, "prep.json"), "utf8"));
-    else {
+    if (reuse) {
+      prep = JSON.parse(readFileSync(join(dir, "prep.json"), "utf8"));
+      if (process.argv.includes("--retrain")) {
+        // The model of the current code on the prepared chain (a reused model.json is the code of its day).
+        const wh = await Warehouse.open(join(dir, "w.duckdb"), { threads });
+        try {
+          await trainModel(wh, dir);
+        } finally {
+          wh.close();
+        }
+      }
+    } else {
       console.log(`preparing ${JSON.stringify(params)} in ${dir}`);
       prep = await prepare(dir);
       writeFileSync(join(dir, "prep.json"), JSON.stringify(prep));
@@ -241,7 +259,7 @@ async function main(): Promise<void> {
     const figures = JSON.parse(child.stdout.trim().split("\n").pop()!) as JobFigures;
     const args = process.argv.slice(2);
     const extra = args.filter(
-      (a, i) => a !== "--no-docs" && a !== "--keep" && a !== "--reuse" && args[i - 1] !== "--reuse",
+      (a, i) => !["--no-docs", "--keep", "--reuse", "--retrain"].includes(a) && args[i - 1] !== "--reuse",
     );
     const command = `npm run bench:forecast${extra.length ? ` -- ${extra.join(" ")}` : ""}`;
     const text = section(figures, prep, load, loadavg(), date, command);
