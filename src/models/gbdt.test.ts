@@ -4,6 +4,7 @@ import { loadConfig } from "../config/load.ts";
 import { QUANTILES } from "../core/quantiles.ts";
 import { testPanel } from "../features/test-panel.ts";
 import { trainingData } from "./feature-model-data.ts";
+import { testFitInput } from "./fit-input.test-support.ts";
 import { forecasterContract } from "./forecaster.contract.ts";
 import { demandPanel } from "./forecaster.ts";
 import { gbdtHorizonBuckets } from "./gbdt-horizon-buckets.ts";
@@ -36,17 +37,8 @@ test("horizon buckets: each bucket's models train on its horizons only", () => {
 });
 
 test("censored training data: stockout days are kept apart with their sales as a lower bound", () => {
-  const { panel: daily, calendar, weather } = testPanel(6, 500, 4);
-  const settings = loadConfig({ env: {} }).features;
-  const input = {
-    panel: demandPanel(daily),
-    trainStart: 100,
-    trainEnd: 400,
-    horizon: 28,
-    levels: QUANTILES,
-    seed: 1,
-    features: { daily, calendar, settings, weather },
-  };
+  const input = testFitInput({ shape: [6, 500, 4] });
+  const daily = input.features.daily;
   const plain = trainingData(input, {});
   const data = trainingData(input, { censored: true });
   assert.equal(plain.censored, null);

@@ -6,26 +6,15 @@ import { InputError } from "../core/errors.ts";
 import { QUANTILES } from "../core/quantiles.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import { testPanel } from "../features/test-panel.ts";
+import { testFitInput } from "./fit-input.test-support.ts";
 import { forecasterContract } from "./forecaster.contract.ts";
-import { demandPanel, type FitInput } from "./forecaster.ts";
 import { FEATURE_SET_VERSION, featureSchemaOf, ProductionModel } from "./production-model.ts";
 import { quantileIntegral } from "./production-model-mean.ts";
 
 const quick = { iterations: 15, maxLeaves: 7, minDataInLeaf: 20 };
 const settings = loadConfig({ env: {} }).features;
 
-function fitInput(daily: DailyPanel, withWeather = true): FitInput {
-  const { calendar, weather } = testPanel();
-  return {
-    panel: demandPanel(daily),
-    trainStart: 100,
-    trainEnd: 400,
-    horizon: 28,
-    levels: QUANTILES,
-    seed: 3,
-    features: { daily, calendar, settings, weather: withWeather ? weather : null },
-  };
-}
+const fitInput = (daily: DailyPanel, withWeather = true) => testFitInput({ daily, seed: 3, withWeather });
 
 // The production model passes the same contract as every backtest forecaster (shape, determinism, no leakage).
 forecasterContract(() => ({

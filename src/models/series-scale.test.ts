@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadConfig } from "../config/load.ts";
-import { QUANTILES } from "../core/quantiles.ts";
+import type { DailyPanel } from "../data/to-panel.ts";
 import { scrambleAfter } from "../features/leakage.ts";
-import { testPanel } from "../features/test-panel.ts";
 import { forecastMatrix, trainingData } from "./feature-model-data.ts";
+import { testFitInput } from "./fit-input.test-support.ts";
 import { forecasterContract } from "./forecaster.contract.ts";
-import { demandPanel } from "./forecaster.ts";
 import { gbdtQuantile } from "./gbdt-quantile.ts";
 import {
   DEFAULT_SCALE,
@@ -20,18 +18,7 @@ const quick = { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 };
 // gbdt.test.ts runs the contract on the default (scaled) model and its censored variant; here the unscaled one.
 forecasterContract(() => gbdtQuantile({ params: quick, threads: 1, scale: null, name: "unscaled" }));
 
-function fitInput(daily = testPanel(6, 500, 4).panel) {
-  const { calendar, weather } = testPanel(6, 500, 4);
-  return {
-    panel: demandPanel(daily),
-    trainStart: 100,
-    trainEnd: 400,
-    horizon: 28,
-    levels: QUANTILES,
-    seed: 1,
-    features: { daily, calendar, settings: loadConfig({ env: {} }).features, weather },
-  };
-}
+const fitInput = (daily?: DailyPanel) => testFitInput({ shape: [6, 500, 4], daily });
 
 test("scale round trip: a jittered scaled count unscales to the count itself", () => {
   const y = Float32Array.from([0, 1, 2, 7, 40, 1234]);
