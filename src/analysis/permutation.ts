@@ -4,7 +4,9 @@
  * its distribution. Unlike split counts or gain it measures what the model's accuracy owes to the feature on data
  * it did not train on; correlated features share (and so each understate) their importance.
  */
+
 import { InputError } from "../core/errors.ts";
+import { gather } from "../core/gather.ts";
 import { Rng } from "../core/rng.ts";
 
 /** Inputs of permutationImportance. */
@@ -42,7 +44,7 @@ export interface PermutationImportance {
 export async function permutationImportance(o: PermutationOptions): Promise<PermutationImportance[]> {
   check(o);
   const rows = sampleRows(o.y.length, o.maxRows, o.seed);
-  const pick = (c: Float32Array) => (rows === null ? c : Float32Array.from(rows, (r) => c[r]!));
+  const pick = (c: Float32Array) => (rows === null ? c : gather(c, rows));
   const cols = o.columns.map(pick);
   const y = pick(o.y);
   const base = o.loss(y, await o.predict(cols));

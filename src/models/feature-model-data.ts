@@ -1,4 +1,5 @@
 import type { Day } from "../core/days.ts";
+import { gather } from "../core/gather.ts";
 import { buildFeatures, type FeatureMatrix, type FeatureRows } from "../features/build.ts";
 import { forecastRows, trainingRows } from "../features/rows.ts";
 import { Dataset } from "../gbdt/dataset.ts";
@@ -135,7 +136,7 @@ export function trainingData(input: FitInput, options: FeatureModelOptions): Tra
   const select = (keep: (r: number) => boolean, values: Float32Array = m.target) => {
     const idx: number[] = [];
     for (let r = 0; r < n; r++) if (keep(r)) idx.push(r);
-    const pick = (a: Float32Array) => (idx.length === n ? a : Float32Array.from(idx, (r) => a[r]!));
+    const pick = (a: Float32Array) => (idx.length === n ? a : gather(a, idx));
     return {
       columns: idx.length === n ? m.columns : m.columns.map((c) => pick(c)),
       target: pick(values),

@@ -1,4 +1,5 @@
 import type { Day } from "../core/days.ts";
+import { gather } from "../core/gather.ts";
 import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
 import { type FeatureModelOptions, forecastMatrix, trainingData } from "./feature-model-data.ts";
@@ -57,7 +58,7 @@ export function gbdtHorizonBuckets(
               origin: pick(rows.origin),
               horizon: pick(rows.horizon),
             };
-            const columns = matrix.columns.map((c) => Float32Array.from(idx, (r) => c[r]!));
+            const columns = matrix.columns.map((c) => gather(c, idx));
             await predictQuantilesInto(f, boosters, sub, columns);
           }
           return f;

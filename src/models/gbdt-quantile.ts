@@ -1,4 +1,5 @@
 import type { Day } from "../core/days.ts";
+import { gather } from "../core/gather.ts";
 import { Rng } from "../core/rng.ts";
 import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
@@ -65,7 +66,7 @@ async function refitWithLowerBounds(
   if (extra.length === 0) return first;
   const m = data.trainMatrix;
   const rows = [...data.fitRows, ...extra.map((r) => c.rows[r]!)];
-  const columns = m.columns.map((col) => Float32Array.from(rows, (r) => col[r]!));
+  const columns = m.columns.map((col) => gather(col, rows));
   const nFit = data.fitRows.length;
   // Scaled models see jittered scaled targets; a lower bound s of a count becomes (s + U) / scale likewise.
   const rng = Rng.derive(params.seed ?? 0, 0xb0d);
@@ -75,7 +76,7 @@ async function refitWithLowerBounds(
     return sc ? (lower + rng.next()) / sc.scale[r]! : lower;
   });
   const w = sc?.weight;
-  const weight = w ? Float32Array.from(rows, (r) => w[r]!) : undefined;
+  const weight = w ? gather(w, rows) : undefined;
   const ds = Dataset.fromColumns(columns, {
     label,
     weight,

@@ -113,7 +113,10 @@ export function relativeFeatures(m: FeatureMatrix, scale: Float32Array, spec: Sc
   const columns = m.columns.map((col, f) => {
     const name = m.names[f]!;
     if (name === keep || !LEVEL_FEATURE.test(name)) return col;
-    return Float32Array.from(col, (v, r) => v / scale[r]!);
+    // A plain loop: Float32Array.from with a map function is several times slower on forecast-sized columns.
+    const out = new Float32Array(col.length);
+    for (let r = 0; r < col.length; r++) out[r] = col[r]! / scale[r]!;
+    return out;
   });
   return { ...m, columns };
 }

@@ -6,6 +6,7 @@
 
 import { permutationImportance } from "../analysis/permutation.ts";
 import type { TrainSettings } from "../config/train.ts";
+import { gather } from "../core/gather.ts";
 import type { Progress } from "../core/progress.ts";
 import { Rng } from "../core/rng.ts";
 import type { FeatureMatrix } from "../features/build.ts";
@@ -112,8 +113,8 @@ export async function modelInsights(o: {
 
   const k = Math.max(0, model.levels.indexOf(0.5));
   const median = model.boosters[k]!;
-  const cols = sample.matrix.columns.map((c) => Float32Array.from(sample.holdout, (r) => c[r]!));
-  const y = Float32Array.from(sample.holdout, (r) => sample.matrix.target[r]!);
+  const cols = sample.matrix.columns.map((c) => gather(c, sample.holdout));
+  const y = gather(sample.matrix.target, sample.holdout);
   let permutation: ImportanceReport["permutation"] = null;
   let shap: ImportanceReport["shap"] = null;
   if (y.length > 0 && o.train.analysis.permutationRepeats > 0) {
