@@ -89,8 +89,14 @@ export const MODELS: Record<
 export function makeForecasters(names: string[], options: ModelOptions): Forecaster[] {
   return names.map((name) => {
     const entry = MODELS[name];
-    if (!entry)
-      throw new UsageError(`unknown model "${name}"; known models: ${Object.keys(MODELS).join(", ")}`);
+    if (!entry) {
+      // The oracle needs the simulator's truth, so the backtest adds it by itself on simulated data.
+      const oracle =
+        name === "oracle" ? " (the oracle is added by itself on simulated data; leave it out)" : "";
+      throw new UsageError(
+        `unknown model "${name}"${oracle}; known models: ${Object.keys(MODELS).join(", ")}`,
+      );
+    }
     return entry.make(options);
   });
 }
