@@ -25,6 +25,11 @@ const BLOCKS_PER_THREAD = 8;
 /** Below this many rows per thread a worker costs more (posting, waking) than it saves. */
 const MIN_ROWS_PER_THREAD = 20_000;
 
+/** Threads worth using for `nRows` feature rows, at most `max` (1 when the rows are few). */
+export function featureThreads(nRows: number, max: number): number {
+  return Math.max(1, Math.min(max, Math.floor(nRows / MIN_ROWS_PER_THREAD)));
+}
+
 /**
  * The feature matrix of buildFeatures, computed on `threads` threads (bit-identical). Without an explicit thread
  * count, small jobs stay on the calling thread. Output columns are backed by SharedArrayBuffers.
@@ -37,7 +42,7 @@ export async function buildFeaturesParallel(
   options: ParallelBuildOptions = {},
 ): Promise<FeatureMatrix> {
   const n = rows.series.length;
-  const threads = options.threads ?? Math.min(availableParallelism(), Math.floor(n / MIN_ROWS_PER_THREAD));
+  const threads = options.threads ?? featureThreads(n, availableParallelism());
   const bounds = seriesBlocks(rows, Math.max(1, threads) * BLOCKS_PER_THREAD);
   const used = Math.min(threads, bounds.length - 1);
   if (used <= 1) return buildFeatures(panel, calendar, settings, rows, options);

@@ -1,6 +1,7 @@
 import type { Day } from "../core/days.ts";
 import { gather } from "../core/gather.ts";
 import { buildFeatures, type FeatureMatrix, type FeatureRows } from "../features/build.ts";
+import { buildFeaturesParallel, featureThreads } from "../features/parallel.ts";
 import { forecastRows, trainingRows } from "../features/rows.ts";
 import { Dataset } from "../gbdt/dataset.ts";
 import { defaultThreads } from "../gbdt/pool.ts";
@@ -79,8 +80,11 @@ function requireFeatures(input: FitInput): FeatureData {
   return input.features;
 }
 
-/** The feature matrix of a fit's training rows (targets NaN on censored rows), before any binning. */
-export function trainingMatrix(input: FitInput, options: FeatureModelOptions): FeatureMatrix {
+/**
+ * The feature matrix of a fit's training rows (targets NaN on censored rows), before any binning; built over
+ * `options.threads` threads when the rows are many (bit-identical to one thread).
+ */
+export async function trainingMatrix(input: FitInput, options: FeatureModelOptions): Promise<FeatureMatrix> {
   const fd = requireFeatures(input);
   const rows = trainingRows(fd.daily, {
     trainStart: input.trainStart,
@@ -94,15 +98,18 @@ export function trainingMatrix(input: FitInput, options: FeatureModelOptions): F
     censored: options.censored,
   });
   return withoutFeatures(
-    buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather }),
+    await buildFeaturesParallel(fd.daily, fd.calendar, fd.settings, rows, {
+      weather: fd.weather,
+      threads: featureThreads(rows.series.length, options.threads ?? defaultThreads()),
+    }),
     options.exclude,
   );
 }
 
 /** Builds the training (and holdout) datasets of a fit, binned for the learner. */
-export function trainingData(input: FitInput, options: FeatureModelOptions): TrainingData {
+export async function trainingData(input: FitInput, options: FeatureModelOptions): Promise<TrainingData> {
   const fd = requireFeatures(input);
-  let m = trainingMatrix(input, options);
+  let m = await trainingMatrix(input, options);
   const rows = m.rows;
   const validDays = options.validDays ?? 28;
   const n = rows.series.length;

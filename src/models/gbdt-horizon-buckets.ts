@@ -36,7 +36,7 @@ export function gbdtHorizonBuckets(
       for (const [lo, hi] of buckets) {
         if (lo > input.horizon) break;
         const top = Math.min(hi, input.horizon);
-        const data = trainingData({ ...input, horizon: top }, { ...options, minHorizon: lo });
+        const data = await trainingData({ ...input, horizon: top }, { ...options, minHorizon: lo });
         sets.push({
           lo,
           hi: top,

@@ -169,7 +169,7 @@ export function gbdtQuantile(
   return {
     name: options.name ?? "gbdt_quantile",
     async fit(input: FitInput): Promise<Fitted & { boosters: Booster[] }> {
-      const data = trainingData(input, fitOptions);
+      const data = await trainingData(input, fitOptions);
       const boosters = await fitQuantileBoosters(data, input.levels, input.seed, options);
       const spec = data.scaling?.spec ?? null;
       return {

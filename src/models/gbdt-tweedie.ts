@@ -107,7 +107,7 @@ export function gbdtTweedie(
   return {
     name: "gbdt_tweedie",
     async fit(input: FitInput): Promise<Fitted & { booster: Booster; sizes: Float64Array }> {
-      const fit = await fitTweedie(input, trainingData(input, options), options);
+      const fit = await fitTweedie(input, await trainingData(input, options), options);
       const daily = input.features!.daily;
       return {
         booster: fit.booster,

@@ -19,7 +19,7 @@ forecasterContract(() =>
 );
 forecasterContract(() => gbdtHorizonBuckets({ params: quick, threads: 1 }));
 
-test("horizon buckets: each bucket's models train on its horizons only", () => {
+test("horizon buckets: each bucket's models train on its horizons only", async () => {
   const { panel: daily, calendar, weather } = testPanel(4, 400, 2);
   const settings = loadConfig({ env: {} }).features;
   const input = {
@@ -31,16 +31,16 @@ test("horizon buckets: each bucket's models train on its horizons only", () => {
     seed: 1,
     features: { daily, calendar, settings, weather },
   };
-  const h = trainingData(input, { minHorizon: 8 }).trainMatrix.rows.horizon;
+  const h = (await trainingData(input, { minHorizon: 8 })).trainMatrix.rows.horizon;
   assert.ok(h.length > 0);
   assert.deepEqual([Math.min(...h), Math.max(...h)], [8, 14]);
 });
 
-test("censored training data: stockout days are kept apart with their sales as a lower bound", () => {
+test("censored training data: stockout days are kept apart with their sales as a lower bound", async () => {
   const input = testFitInput({ shape: [6, 500, 4] });
   const daily = input.features.daily;
-  const plain = trainingData(input, {});
-  const data = trainingData(input, { censored: true });
+  const plain = await trainingData(input, {});
+  const data = await trainingData(input, { censored: true });
   assert.equal(plain.censored, null);
   const c = data.censored!;
   assert.ok(c.rows.length > 0, "the test panel has stockouts");

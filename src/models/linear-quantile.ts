@@ -36,7 +36,7 @@ export function linearQuantile(
     name: "linear_quantile",
     async fit(input: FitInput): Promise<Fitted> {
       // Only the raw matrix: no holdout and no binning (that is for the trees).
-      const m = trainingMatrix(input, options);
+      const m = await trainingMatrix(input, options);
       const cols = LINEAR_FEATURES.map((name) => m.names.indexOf(name)).filter((i) => i >= 0);
       const rng = new Rng(input.seed);
       const all = Array.from({ length: m.target.length }, (_, r) => r);

@@ -112,14 +112,14 @@ export class ProductionModel {
       threads: options.threads,
     };
     const scale = options.scale === undefined ? DEFAULT_SCALE : options.scale;
-    const data = trainingData(conformed, { ...rowOptions, scale: scale ?? undefined });
+    const data = await trainingData(conformed, { ...rowOptions, scale: scale ?? undefined });
     const schema = featureSchemaOf(fd.settings, withWeather);
     if (data.trainMatrix.names.join() !== schema.names.join())
       throw new Error("ProductionModel.fit: the feature matrix does not match featureSchemaOf (a bug)");
     const learner = { params: options.params, threads: options.threads };
     const boosters = await fitQuantileBoosters(data, input.levels, input.seed, learner);
     // The mean model learns units from the raw features: with scaled quantile models it needs its own data.
-    const tweedieData = options.tweedie && scale ? trainingData(conformed, rowOptions) : data;
+    const tweedieData = options.tweedie && scale ? await trainingData(conformed, rowOptions) : data;
     const tweedie = options.tweedie ? await fitTweedie(conformed, tweedieData, learner) : null;
     return new ProductionModel({
       name: options.name ?? "production_gbdt",

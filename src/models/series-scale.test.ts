@@ -33,10 +33,10 @@ test("scale round trip: a jittered scaled count unscales to the count itself", (
   assert.deepEqual(scaledCountTargets(y, scale, 3), t, "seeded");
 });
 
-test("row scales: the window's mean up to the cutoff, floored; weights; relative level features", () => {
+test("row scales: the window's mean up to the cutoff, floored; weights; relative level features", async () => {
   const spec: ScaleSpec = { window: 91, floor: 0.25, weight: "scale", relative: true };
-  const data = trainingData(fitInput(), { scale: spec });
-  const raw = trainingData(fitInput(), {}).trainMatrix;
+  const data = await trainingData(fitInput(), { scale: spec });
+  const raw = (await trainingData(fitInput(), {})).trainMatrix;
   const m = data.trainMatrix;
   const s = data.scaling!.scale;
   const col = (mm: typeof m, name: string) => mm.columns[mm.names.indexOf(name)]!;
@@ -50,9 +50,9 @@ test("row scales: the window's mean up to the cutoff, floored; weights; relative
     assert.equal(col(m, "price")[r], col(raw, "price")[r]);
   }
   assert.deepEqual(data.scaling!.weight, s, "weight 'scale': the objective is the raw pinball");
-  const sqrt = trainingData(fitInput(), { scale: { ...spec, weight: "sqrt" } }).scaling!.weight!;
+  const sqrt = (await trainingData(fitInput(), { scale: { ...spec, weight: "sqrt" } })).scaling!.weight!;
   assert.ok(sqrt.every((w, r) => Math.abs(w - Math.sqrt(s[r]!)) < 1e-6));
-  const unweighted = trainingData(fitInput(), { scale: DEFAULT_SCALE });
+  const unweighted = await trainingData(fitInput(), { scale: DEFAULT_SCALE });
   assert.equal(unweighted.scaling!.weight, null, "weight 'none': no weight array (the unweighted kernels)");
   assert.equal(unweighted.train.weight, null);
   const noMeans = rowScales(

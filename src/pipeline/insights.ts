@@ -51,7 +51,11 @@ export interface ModelInsights {
 }
 
 /** Builds the sample the feature tests and importance use (about `rows` training rows, seeded). */
-export function featureSample(fitInput: FitInput, t: TrainSettings, rows: number): FeatureSample {
+export async function featureSample(
+  fitInput: FitInput,
+  t: TrainSettings,
+  rows: number,
+): Promise<FeatureSample> {
   const nSeries = fitInput.panel.keys.length;
   const expected =
     nSeries * Math.ceil((fitInput.trainEnd - fitInput.trainStart + 1) / t.originStep) * fitInput.horizon;
@@ -64,7 +68,7 @@ export function featureSample(fitInput: FitInput, t: TrainSettings, rows: number
     ...fitInput,
     features: { ...fd, daily: conformPanel(fd.daily, dictionariesOf(fd.daily)) },
   };
-  const matrix = trainingMatrix(conformed, {
+  const matrix = await trainingMatrix(conformed, {
     originStep: t.originStep,
     rowSample: share,
     exclude: excludedFeatures(withWeather, fd.settings),
