@@ -140,14 +140,27 @@ export async function predictQuantilesInto(
   threads = 1,
   scale: Float32Array | null = null,
 ): Promise<void> {
+  for (const [k, b] of boosters.entries()) {
+    writeLevel(f, k, rows, threads > 1 ? await b.predictParallel(x, { threads }) : b.predict(x), scale);
+  }
+}
+
+/**
+ * Writes one level's raw predictions on forecast rows into a forecast block: level k of row r at
+ * [series][horizon step][k], floored at 0, or multiplied back by the row's `scale` and floored to a count.
+ */
+export function writeLevel(
+  f: QuantileForecast,
+  k: number,
+  rows: FeatureRows,
+  pred: ArrayLike<number>,
+  scale: Float32Array | null,
+): void {
   const L = f.levels.length;
   const horizon = f.horizon;
-  for (const [k, b] of boosters.entries()) {
-    const pred = threads > 1 ? await b.predictParallel(x, { threads }) : b.predict(x);
-    for (let r = 0; r < pred.length; r++) {
-      const at = (rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k;
-      f.q[at] = scale ? unscaleCount(pred[r]!, scale[r]!) : Math.max(0, pred[r]!);
-    }
+  for (let r = 0; r < pred.length; r++) {
+    const at = (rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k;
+    f.q[at] = scale ? unscaleCount(pred[r]!, scale[r]!) : Math.max(0, pred[r]!);
   }
 }
 

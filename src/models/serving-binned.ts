@@ -2,7 +2,7 @@ import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
 import { predictBinned } from "../gbdt/predict-binned-run.ts";
 import type { QuantileForecast } from "./forecaster.ts";
-import { unscaleCount } from "./series-scale.ts";
+import { writeLevel } from "./gbdt-quantile.ts";
 
 /**
  * Serving's fast path: the quantile boosters and the Tweedie mean booster (fitted on one Dataset, so they share
@@ -25,21 +25,12 @@ export async function predictIntoBinned(
   const all = tweedie ? [...quantiles, tweedie] : quantiles;
   const preds = await predictBinned(all, columns, threads);
   if (preds === null) return false;
-  const L = f.levels.length;
-  const horizon = f.horizon;
-  for (let k = 0; k < quantiles.length; k++) {
-    const pred = preds[k]!;
-    for (let r = 0; r < pred.length; r++) {
-      f.q[(rows.series[r]! * horizon + rows.horizon[r]! - 1) * L + k] = scale
-        ? unscaleCount(pred[r]!, scale[r]!)
-        : Math.max(0, pred[r]!);
-    }
-  }
+  for (let k = 0; k < quantiles.length; k++) writeLevel(f, k, rows, preds[k]!, scale);
   if (tweedie) {
     const pred = preds[quantiles.length]!;
     const mean = f.mean!;
     for (let r = 0; r < pred.length; r++) {
-      mean[rows.series[r]! * horizon + rows.horizon[r]! - 1] = Math.max(0, pred[r]!);
+      mean[rows.series[r]! * f.horizon + rows.horizon[r]! - 1] = Math.max(0, pred[r]!);
     }
   }
   return true;
