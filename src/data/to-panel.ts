@@ -1,6 +1,6 @@
 import type { Day } from "../core/days.ts";
 import { formatDay } from "../core/days.ts";
-import { sqlString, type Warehouse } from "./warehouse.ts";
+import { sqlString, type TypedColumns, type Warehouse } from "./warehouse.ts";
 
 /** A categorical attribute of each series: an integer code per series and the code's label. */
 export interface Categorical {
@@ -68,6 +68,48 @@ export interface PanelOptions {
    * are left out as uninformative. A saved model maps them by label, so it needs them.
    */
   keepConstant?: boolean;
+}
+
+/**
+ * The `daily` values a panel holds, as SQL select items over alias `d` (readTyped kinds PANEL_VALUE_KINDS): the
+ * three flags packed in one byte (on_promo + 2 in_assortment + 4 stockout), so fewer columns cross to JS.
+ */
+export const PANEL_VALUES_SQL = `d.units::FLOAT AS units, d.price::FLOAT AS price,
+  d.regular_price::FLOAT AS regular_price, coalesce(d.promo_discount, 0)::FLOAT AS promo_discount,
+  (coalesce(d.on_promo, false)::INT + 2 * coalesce(d.in_assortment, false)::INT
+   + 4 * coalesce(d.stockout, false)::INT)::UTINYINT AS flags`;
+
+/** The typed kinds of PANEL_VALUES_SQL's columns. */
+export const PANEL_VALUE_KINDS = {
+  units: "f32",
+  price: "f32",
+  regular_price: "f32",
+  promo_discount: "f32",
+  flags: "u8",
+} as const;
+
+/** Writes rows 0..m-1 of PANEL_VALUES_SQL columns at panel positions pos[r] (pos < 0: the row is skipped). */
+export function placeRows(
+  panel: DailyPanel,
+  pos: Int32Array,
+  rows: TypedColumns<typeof PANEL_VALUE_KINDS>,
+  m: number,
+): void {
+  for (let r = 0; r < m; r++) {
+    const j = pos[r]!;
+    if (j < 0) continue;
+    const u = rows.units[r]!;
+    const flags = rows.flags[r]!;
+    panel.units[j] = u;
+    panel.price[j] = rows.price[r]!;
+    panel.regularPrice[j] = rows.regular_price[r]!;
+    panel.onPromo[j] = flags & 1;
+    panel.promoDiscount[j] = rows.promo_discount[r]!;
+    panel.inAssortment[j] = (flags >> 1) & 1;
+    panel.stockout[j] = flags >> 2;
+    // Demand where in assortment and not stocked out.
+    panel.demand[j] = (flags & 6) === 2 ? u : Number.NaN;
+  }
 }
 
 /**
@@ -141,49 +183,62 @@ export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}):
               (coalesce(sum(${Number.isFinite(end) ? end : 0} - first_day + 1) OVER (ORDER BY sid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
                - first_day)::INT AS off
        FROM temp.panel_series)
-     SELECT (o.off + (d.date - DATE '1970-01-01')::INT)::INT AS j, d.units::FLOAT AS units, d.price::FLOAT AS price,
-            d.regular_price::FLOAT AS regular_price, coalesce(d.promo_discount, 0)::FLOAT AS promo_discount,
-            (coalesce(d.on_promo, false)::INT + 2 * coalesce(d.in_assortment, false)::INT
-             + 4 * coalesce(d.stockout, false)::INT)::UTINYINT AS flags
+     SELECT (o.off + (d.date - DATE '1970-01-01')::INT)::INT AS j, ${PANEL_VALUES_SQL}
      FROM daily d JOIN o USING (store_id, product_id) ${where("d.")}`,
-    { j: "i32", units: "f32", price: "f32", regular_price: "f32", promo_discount: "f32", flags: "u8" },
+    { j: "i32", ...PANEL_VALUE_KINDS },
   );
-  for (let r = 0; r < rows.j.length; r++) {
-    const j = rows.j[r]!;
-    const u = rows.units[r]!;
-    const flags = rows.flags[r]!;
-    panel.units[j] = u;
-    panel.price[j] = rows.price[r]!;
-    panel.regularPrice[j] = rows.regular_price[r]!;
-    panel.onPromo[j] = flags & 1;
-    panel.promoDiscount[j] = rows.promo_discount[r]!;
-    panel.inAssortment[j] = (flags >> 1) & 1;
-    panel.stockout[j] = flags >> 2;
-    // Demand where in assortment and not stocked out.
-    panel.demand[j] = (flags & 6) === 2 ? u : Number.NaN;
-  }
+  placeRows(panel, rows.j, rows, rows.j.length);
+  Object.assign(
+    panel,
+    await seriesAttributes(wh, "temp.panel_series", panel.storeId, panel.productId, options),
+  );
+  await wh.run("DROP TABLE IF EXISTS temp.panel_series");
+  return panel;
+}
+
+/** A panel's series attributes (see DailyPanel): categoricals, regions and numerics. */
+export type SeriesAttributes = Pick<DailyPanel, "categoricals" | "region" | "numerics">;
+
+/**
+ * The attributes of the series (storeId[i], productId[i]) from `products` and `stores`; `keys` is a table with the
+ * series' store_id and product_id columns (only their products and stores are read). A constant attribute is left
+ * out unless keepConstant; an attribute absent everywhere always is.
+ */
+export async function seriesAttributes(
+  wh: Warehouse,
+  keys: string,
+  storeId: readonly string[],
+  productId: readonly string[],
+  options: { keepConstant?: boolean } = {},
+): Promise<SeriesAttributes> {
+  const n = storeId.length;
+  const out: SeriesAttributes = { categoricals: [], region: [], numerics: [] };
   // Attributes per product and per store (a few hundred rows), joined to the series here: reading them per
   // series as row objects cost more than the rest of the attributes' handling.
   const attrsOf = async (table: "products" | "stores", key: string, alias: "p" | "s") => {
     const cols = [...CATEGORICAL_ATTRS, ...NUMERIC_ATTRS].filter((c) => c.startsWith(`${alias}.`));
     const rows = await wh.all(
       `SELECT ${alias}.${key}::VARCHAR AS "key", ${cols.map((c) => `${c}::VARCHAR AS "${c}"`).join(", ")}
-       FROM ${table} ${alias} WHERE ${alias}.${key} IN (SELECT DISTINCT ${key} FROM temp.panel_series)`,
+       FROM ${table} ${alias} WHERE ${alias}.${key} IN (SELECT DISTINCT ${key} FROM ${keys})`,
     );
     return new Map(rows.map((r) => [String(r.key), r]));
   };
   const products = await attrsOf("products", "product_id", "p");
   const stores = await attrsOf("stores", "store_id", "s");
+  // Each series' product and store rows (no per-series object: 10^5+ series).
   const none: Record<string, unknown> = {};
-  const attrs = series.map((sr) => ({
-    ...(products.get(sr.product_id) ?? none),
-    ...(stores.get(sr.store_id) ?? none),
-  })) as Record<string, unknown>[];
+  const productRow: Record<string, unknown>[] = new Array(n);
+  const storeRow: Record<string, unknown>[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    productRow[i] = products.get(productId[i]!) ?? none;
+    storeRow[i] = stores.get(storeId[i]!) ?? none;
+  }
+  const rowsOf = (c: string) => (c.startsWith("p.") ? productRow : storeRow);
   for (const c of CATEGORICAL_ATTRS) {
     const labels: string[] = [];
     const index = new Map<string, number>();
     const codes = new Int32Array(n);
-    attrs.forEach((row, i) => {
+    rowsOf(c).forEach((row, i) => {
       const v = row[c];
       if (v === null || v === undefined) {
         codes[i] = -1;
@@ -200,15 +255,16 @@ export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}):
     });
     // A constant or absent attribute carries no information; leave it out.
     if (labels.length > 1 || (options.keepConstant && labels.length > 0))
-      panel.categoricals.push({ name: c.slice(2), codes, labels });
+      out.categoricals.push({ name: c.slice(2), codes, labels });
   }
-  panel.region = attrs.map((row) => (row["s.region"] == null ? null : String(row["s.region"])));
+  out.region = storeRow.map((row) => (row["s.region"] == null ? null : String(row["s.region"])));
   for (const c of NUMERIC_ATTRS) {
-    const values = Float32Array.from(attrs, (row) => (row[c] === null ? Number.NaN : Number(row[c])));
-    if (values.some((v) => !Number.isNaN(v))) panel.numerics.push({ name: c.slice(2), values });
+    const rows = rowsOf(c);
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++) values[i] = rows[i]![c] == null ? Number.NaN : Number(rows[i]![c]);
+    if (values.some((v) => !Number.isNaN(v))) out.numerics.push({ name: c.slice(2), values });
   }
-  await wh.run("DROP TABLE IF EXISTS temp.panel_series");
-  return panel;
+  return out;
 }
 
 /** The first day of any series of the panel (+Infinity for an empty panel); a loop, not a spread: 10^5+ series. */

@@ -147,6 +147,53 @@ export class Warehouse {
   }
 
   /**
+   * Streams a query's result chunk by chunk as typed arrays (same kinds and NULL handling as readTyped) to
+   * `onChunk`, which must use the arrays before returning (they are reused for the next chunk): a caller that
+   * routes rows elsewhere never holds the whole result in memory.
+   */
+  async scanTyped<T extends Record<string, TypedKind>>(
+    sql: string,
+    kinds: T,
+    onChunk: (columns: TypedColumns<T>, rows: number) => void,
+    params?: Params,
+  ): Promise<void> {
+    const names = Object.keys(kinds) as (keyof T & string)[];
+    const result = await this.connection.run(sql, params);
+    const index = names.map((name) => {
+      const i = result.columnNames().indexOf(name);
+      if (i < 0) throw new Error(`scanTyped: column "${name}" is not in the query result`);
+      return i;
+    });
+    let capacity = 0;
+    let cols: (Float32Array | Float64Array | Int32Array | Uint8Array)[] = [];
+    const view = {} as TypedColumns<T>;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const m = chunk.rowCount;
+      if (m > capacity) {
+        capacity = Math.max(m, 2048);
+        cols = names.map((name) => new TYPED[kinds[name]](capacity));
+        names.forEach((name, j) => {
+          (view as Record<string, unknown>)[name] = cols[j]!;
+        });
+      }
+      names.forEach((name, j) => {
+        const v = chunk.getColumnVector(index[j]!);
+        const out = cols[j]!;
+        const missing =
+          kinds[name] === "f32" || kinds[name] === "f64" ? Number.NaN : kinds[name] === "i32" ? -1 : 0;
+        if (copyBlock(v, out, 0, m, missing)) return;
+        for (let i = 0; i < m; i++) {
+          const x = v.getItem(i);
+          out[i] = x === null ? missing : typeof x === "boolean" ? (x ? 1 : 0) : Number(x);
+        }
+      });
+      onChunk(view, m);
+    }
+  }
+
+  /**
    * Writes numeric columns into a fresh temporary table (DuckDB's appender: no SQL text per row), for bulk
    * results computed in JS. NaN becomes NULL. Join it to other tables to write the final rows.
    */

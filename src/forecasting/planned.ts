@@ -27,9 +27,27 @@ export async function fillPlannedInputs(
   daily: DailyPanel,
   dataEnd: Day,
 ): Promise<PlannedFill> {
-  const out: PlannedFill = { days: 0, fromPrices: 0, promoDays: 0 };
+  return (await fillPlannedInputsByGroup(wh, daily, dataEnd, new Int32Array(daily.storeId.length), 1))[0]!;
+}
+
+/**
+ * fillPlannedInputs with what it found counted per group of series (series i in group[i] of 0..nGroups-1): one
+ * pass of queries for a panel holding several partitions.
+ */
+export async function fillPlannedInputsByGroup(
+  wh: Warehouse,
+  daily: DailyPanel,
+  dataEnd: Day,
+  group: Int32Array,
+  nGroups: number,
+): Promise<PlannedFill[]> {
+  const outs: PlannedFill[] = Array.from({ length: nGroups }, () => ({
+    days: 0,
+    fromPrices: 0,
+    promoDays: 0,
+  }));
   const n = daily.storeId.length;
-  if (daily.end <= dataEnd || n === 0) return out;
+  if (daily.end <= dataEnd || n === 0) return outs;
   const from = `DATE '${formatDay(dataEnd + 1)}'`;
   const to = `DATE '${formatDay(daily.end)}'`;
   await stageKeys(wh, "planned_series", daily.storeId, daily.productId);
@@ -49,6 +67,7 @@ export async function fillPlannedInputs(
   const inRange = (i: number, day: number) => day > dataEnd && day <= daily.end && day >= daily.start[i]!;
   // Defaults first: the last known regular price (no promo), then planned rows on top.
   for (let i = 0; i < n; i++) {
+    const out = outs[group[i]!]!;
     const first = Math.max(daily.start[i]!, dataEnd + 1);
     let last = Number.NaN;
     for (let j = at(i, first) - 1; j >= daily.indptr[i]! && Number.isNaN(last); j--)
@@ -68,6 +87,7 @@ export async function fillPlannedInputs(
     const day = prices.day[r]!;
     if (!inRange(i, day)) continue;
     const j = at(i, day);
+    const out = outs[group[i]!]!;
     if (Number.isNaN(daily.regularPrice[j]!)) out.days++;
     daily.regularPrice[j] = prices.regular[r]!;
     daily.price[j] = prices.regular[r]!;
@@ -85,7 +105,7 @@ export async function fillPlannedInputs(
     daily.promoDiscount[j] = Number.isNaN(discount) ? 0 : discount;
     if (Number.isNaN(discount)) noDiscount.add(j);
     else daily.price[j] = daily.regularPrice[j]! * (1 - discount);
-    out.promoDays++;
+    outs[group[i]!]!.promoDays++;
   }
   // A planned promo price wins over the discount, as in ETL; it marks the day as on promo and gives the depth
   // where the promotion states none.
@@ -97,5 +117,5 @@ export async function fillPlannedInputs(
       daily.promoDiscount[j] = reg > 0 ? Math.max(0, Math.min(1, 1 - p / reg)) : 0;
     }
   }
-  return out;
+  return outs;
 }
