@@ -4,7 +4,7 @@
  * histograms: features, each summed over rows in row order by one thread; prediction: rows), so results do not
  * depend on the thread count.
  */
-import { decodePacked, featureRange, type HistMode, histKernel, PACK } from "./histogram.ts";
+import { BIN_STRIDE, decodePacked, featureRange, type HistMode, histKernel, PACK } from "./histogram.ts";
 import {
   addLeafValues,
   compactRows,
@@ -222,7 +222,7 @@ export function buildHist(
   f1: number,
   mode: HistMode = "index",
 ): void {
-  const size = s.nFeatures * 512;
+  const size = s.nFeatures * BIN_STRIDE;
   const hist = s.hist.subarray(slot * size, (slot + 1) * size);
   const kernel = histKernel(s.nFeatures, f0, f1, s.packed, mode);
   if (mode === "direct") kernel(s.idx, start, end, s.cbins, s.crow, hist);

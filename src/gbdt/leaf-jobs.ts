@@ -7,6 +7,7 @@
  */
 import type { TrainState } from "./jobs.ts";
 import { percentile, weightedPercentile } from "./losses/percentile.ts";
+import { leftTable, rowMoves, rowViews } from "./row-moves.ts";
 
 /** Layout of TrainState.ctl (Int32): the split being applied, then one left-row count per thread. */
 export const CTL_FEATURE = 0;
@@ -28,10 +29,13 @@ export const CTL_WORDS = 64;
 /** Leaf table (Float64): start, end, value of leaf j at 3j, 3j + 1, 3j + 2. */
 export const LEAF_FIELDS = 3;
 
-/** Whether bin b of the split in ctl goes left. */
-function goesLeft(ctl: Int32Array, b: number): boolean {
-  if (ctl[CTL_IS_CAT] === 1) return (ctl[CTL_CAT + (b >>> 5)] & (1 << (b & 31))) !== 0;
-  return b === ctl[CTL_MISSING] ? ctl[CTL_DEFAULT_LEFT] === 1 : b <= ctl[CTL_BIN];
+/** This thread's table of the split being applied (leaf-jobs run on one thread at a time per module instance). */
+const lut = new Uint8Array(256);
+
+/** The split in ctl as a 256-entry left table. */
+function ctlTable(ctl: Int32Array): Uint8Array {
+  const cat = ctl[CTL_IS_CAT] === 1 ? ctl.subarray(CTL_CAT, CTL_CAT + 8) : null;
+  return leftTable(lut, ctl[CTL_BIN], ctl[CTL_MISSING], ctl[CTL_DEFAULT_LEFT] === 1, cat);
 }
 
 /**
@@ -52,31 +56,35 @@ export function partitionBlock(
   const b1 = start + Math.floor(((t + 1) * m) / T);
   const { ctl, idx, scratch } = s;
   const f = ctl[CTL_FEATURE];
+  const left = ctlTable(ctl);
   let l = b0 - start;
-  let r = b1 - start - 1;
   if (!compact) {
+    let r = b1 - start - 1;
     const col = s.binsByFeature.subarray(f * s.nRows, (f + 1) * s.nRows);
     for (let k = b0; k < b1; k++) {
       const i = idx[k];
-      if (goesLeft(ctl, col[i])) scratch[l++] = i;
+      if (left[col[i]] === 1) scratch[l++] = i;
       else scratch[r--] = i;
     }
   } else {
-    const F = s.nFeatures;
-    const R = s.packed ? 1 : 2;
-    const { cbins, crow, scratchRow } = s;
-    const words = F % 4 === 0;
-    const W = words ? F / 4 : F;
-    const cb = words ? new Uint32Array(cbins.buffer, cbins.byteOffset, cbins.length >>> 2) : cbins;
-    const sb = words
-      ? new Uint32Array(s.scratchBins.buffer, s.scratchBins.byteOffset, s.scratchBins.length >>> 2)
-      : s.scratchBins;
-    for (let k = b0; k < b1; k++) {
-      const q = goesLeft(ctl, cbins[k * F + f]) ? l++ : r--;
-      scratch[q] = idx[k];
-      for (let j = 0; j < W; j++) sb[q * W + j] = cb[k * W + j];
-      for (let j = 0; j < R; j++) scratchRow[q * R + j] = crow[k * R + j];
-    }
+    const v = rowViews(s);
+    // Rows are read at their positions k, written at scratch positions relative to start.
+    l = rowMoves(v.W).split(
+      idx,
+      b0,
+      b1,
+      left,
+      s.cbins,
+      f,
+      s.nFeatures,
+      v.cbins,
+      v.crow,
+      scratch,
+      v.scratchBins,
+      v.scratchRow,
+      l,
+      b1 - start - 1,
+    );
   }
   Atomics.store(ctl, CTL_COUNTS + t, l - (b0 - start));
 }
@@ -110,28 +118,18 @@ export function partitionMerge(
   const b0 = Math.floor((t * m) / T);
   const b1 = Math.floor(((t + 1) * m) / T);
   const nl = ctl[CTL_COUNTS + t];
-  const F = s.nFeatures;
-  const R = s.packed ? 1 : 2;
-  const words = F % 4 === 0;
-  const W = words ? F / 4 : F;
-  const cb = words ? new Uint32Array(s.cbins.buffer, s.cbins.byteOffset, s.cbins.length >>> 2) : s.cbins;
-  const sb = words
-    ? new Uint32Array(s.scratchBins.buffer, s.scratchBins.byteOffset, s.scratchBins.length >>> 2)
-    : s.scratchBins;
-  const { crow, scratchRow } = s;
-  // Left rows keep their order; right rows were written backward from b1 - 1.
-  const move = (from: number, to: number) => {
-    idx[to] = scratch[from];
-    if (compact) {
-      for (let j = 0; j < W; j++) cb[to * W + j] = sb[from * W + j];
-      for (let j = 0; j < R; j++) crow[to * R + j] = scratchRow[from * R + j];
-    }
-  };
-  if (!compact) idx.set(scratch.subarray(b0, b0 + nl), start + leftBefore);
-  else for (let q = 0; q < nl; q++) move(b0 + q, start + leftBefore + q);
   const nr = b1 - b0 - nl;
   const rightStart = start + left + rightBefore;
-  for (let q = 0; q < nr; q++) move(b1 - 1 - q, rightStart + q);
+  // Left rows keep their order; right rows were written backward from b1 - 1.
+  if (!compact) {
+    idx.set(scratch.subarray(b0, b0 + nl), start + leftBefore);
+    for (let q = 0; q < nr; q++) idx[rightStart + q] = scratch[b1 - 1 - q];
+  } else {
+    const v = rowViews(s);
+    const run = rowMoves(v.W).copyRun;
+    run(scratch, v.scratchBins, v.scratchRow, b0, 1, idx, v.cbins, v.crow, start + leftBefore, nl);
+    run(scratch, v.scratchBins, v.scratchRow, b1 - 1, -1, idx, v.cbins, v.crow, rightStart, nr);
+  }
   return start + left;
 }
 
@@ -183,30 +181,6 @@ export function addLeafValues(s: TrainState, nLeaves: number, k0: number, k1: nu
 
 /** Copies the bins and row data of the rows at positions [k0, k1) into cbins/crow at the same positions. */
 export function compactRows(s: TrainState, k0: number, k1: number): void {
-  const { idx, bins, cbins, rowData, crow, nFeatures: F, packed } = s;
-  const l = { start: k0, end: k1 };
-  if (F % 4 === 0) {
-    const W = F / 4;
-    const src = new Uint32Array(bins.buffer, bins.byteOffset, bins.length / 4);
-    const dst = new Uint32Array(cbins.buffer, cbins.byteOffset, cbins.length / 4);
-    for (let k = l.start; k < l.end; k++) {
-      const a = idx[k] * W;
-      const b = k * W;
-      for (let j = 0; j < W; j++) dst[b + j] = src[a + j];
-    }
-  } else {
-    for (let k = l.start; k < l.end; k++) {
-      const a = idx[k] * F;
-      const b = k * F;
-      for (let j = 0; j < F; j++) cbins[b + j] = bins[a + j];
-    }
-  }
-  if (packed) for (let k = l.start; k < l.end; k++) crow[k] = rowData[idx[k]];
-  else {
-    for (let k = l.start; k < l.end; k++) {
-      const i = idx[k];
-      crow[2 * k] = rowData[2 * i];
-      crow[2 * k + 1] = rowData[2 * i + 1];
-    }
-  }
+  const v = rowViews(s);
+  rowMoves(v.W).gather(s.idx, k0, k1, v.bins, v.rowData, v.cbins, v.crow);
 }

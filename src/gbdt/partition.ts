@@ -13,6 +13,7 @@ import {
   CTL_IS_CAT,
   CTL_MISSING,
 } from "./leaf-jobs.ts";
+import { leftTable, rowMoves, rowViews } from "./row-moves.ts";
 import type { SplitInfo } from "./split.ts";
 
 /** Leaves with fewer rows are partitioned on the calling thread (waking the workers costs more). */
@@ -44,32 +45,26 @@ export function partitionLeaf(ctx: GrowContext, parent: Leaf, sp: SplitInfo): nu
   return start + left;
 }
 
+/** This thread's table of the split being applied. */
+const lut = new Uint8Array(256);
+
+function splitTable(ctx: GrowContext, sp: SplitInfo): Uint8Array {
+  return leftTable(lut, sp.bin, ctx.mappers[sp.feature].nBins, sp.defaultLeft, sp.catBits);
+}
+
 /** Stable in-place partition of the parent's rows; returns the first index of the right child. */
 export function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {
   const { idx, nRows } = ctx.state;
   const scratch = ctx.scratch;
   const f = sp.feature;
   const col = ctx.binsByFeature.subarray(f * nRows, (f + 1) * nRows);
-  const missing = ctx.mappers[f].nBins;
+  const left = splitTable(ctx, sp);
   let w = parent.start;
   let r = 0;
-  if (sp.catBits !== null) {
-    const bits = sp.catBits;
-    for (let k = parent.start; k < parent.end; k++) {
-      const i = idx[k];
-      const b = col[i];
-      if ((bits[b >>> 5] & (1 << (b & 31))) !== 0) idx[w++] = i;
-      else scratch[r++] = i;
-    }
-  } else {
-    const t = sp.bin;
-    const dl = sp.defaultLeft;
-    for (let k = parent.start; k < parent.end; k++) {
-      const i = idx[k];
-      const b = col[i];
-      if (b === missing ? dl : b <= t) idx[w++] = i;
-      else scratch[r++] = i;
-    }
+  for (let k = parent.start; k < parent.end; k++) {
+    const i = idx[k];
+    if (left[col[i]] === 1) idx[w++] = i;
+    else scratch[r++] = i;
   }
   idx.set(scratch.subarray(0, r), w);
   return w;
@@ -77,44 +72,24 @@ export function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number
 
 /** Stable partition of a compacted leaf: moves row ids, bins and row data together. */
 export function partitionCompact(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number {
-  const { idx, cbins, crow, nFeatures: F, packed } = ctx.state;
-  const { scratch, scratchBins, scratchRow } = ctx;
-  const f = sp.feature;
-  const missing = ctx.mappers[f].nBins;
-  const bits = sp.catBits;
-  const t = sp.bin;
-  const dl = sp.defaultLeft;
-  const R = packed ? 1 : 2;
-  // Rows move as 32-bit words when the row length allows (10 words instead of 40 bytes for 40 features).
-  const words = F % 4 === 0;
-  const W = words ? F / 4 : F;
-  const cb = words ? new Uint32Array(cbins.buffer, cbins.byteOffset, cbins.length / 4) : cbins;
-  const sb = words
-    ? new Uint32Array(scratchBins.buffer, scratchBins.byteOffset, scratchBins.length / 4)
-    : scratchBins;
-  let w = parent.start;
-  let r = 0;
-  for (let k = parent.start; k < parent.end; k++) {
-    const b = cbins[k * F + f];
-    const left = bits !== null ? (bits[b >>> 5] & (1 << (b & 31))) !== 0 : b === missing ? dl : b <= t;
-    if (left) {
-      if (w !== k) {
-        idx[w] = idx[k];
-        for (let j = 0; j < W; j++) cb[w * W + j] = cb[k * W + j];
-        for (let j = 0; j < R; j++) crow[w * R + j] = crow[k * R + j];
-      }
-      w++;
-    } else {
-      scratch[r] = idx[k];
-      for (let j = 0; j < W; j++) sb[r * W + j] = cb[k * W + j];
-      for (let j = 0; j < R; j++) scratchRow[r * R + j] = crow[k * R + j];
-      r++;
-    }
-  }
-  for (let q = 0; q < r; q++) {
-    idx[w + q] = scratch[q];
-    for (let j = 0; j < W; j++) cb[(w + q) * W + j] = sb[q * W + j];
-    for (let j = 0; j < R; j++) crow[(w + q) * R + j] = scratchRow[q * R + j];
-  }
+  const s = ctx.state;
+  const v = rowViews(s);
+  const moves = rowMoves(v.W);
+  const { start, end } = parent;
+  const w = moves.splitInPlace(
+    s.idx,
+    start,
+    end,
+    splitTable(ctx, sp),
+    s.cbins,
+    sp.feature,
+    s.nFeatures,
+    v.cbins,
+    v.crow,
+    s.scratch,
+    v.scratchBins,
+    v.scratchRow,
+  );
+  moves.copyRun(s.scratch, v.scratchBins, v.scratchRow, 0, 1, s.idx, v.cbins, v.crow, w, end - w);
   return w;
 }

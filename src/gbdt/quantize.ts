@@ -5,6 +5,7 @@
  * addition per row and feature updates both sums. The sums are integers below 2^53, hence exact, hence independent
  * of the order of addition; decoding turns them back into [grad, hess] pairs.
  */
+import { BIN_STRIDE } from "./histogram.ts";
 import type { TrainState } from "./jobs.ts";
 
 /** Layout of TrainState.qstat (Float64): per-thread maxima first, then the iteration's scales. */
@@ -109,7 +110,7 @@ export function decodeQuantized(
   M: number,
 ): void {
   for (let f = f0; f < f1; f++) {
-    const o = f * 512;
+    const o = f * BIN_STRIDE;
     for (let b = 255; b >= 0; b--) {
       const v = hist[o + b];
       const gq = Math.floor(v / M);
