@@ -7,10 +7,12 @@
  * (`--iterations N` shortens a run for profiling; the comparison uses the default 200.)
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Dataset } from "../src/gbdt/dataset.ts";
 import { closePools, getPool } from "../src/gbdt/pool.ts";
+import { serialize } from "../src/gbdt/serialize.ts";
 import { train } from "../src/gbdt/train.ts";
 
 const RUNS: Record<string, { loss: string; alpha?: number; tweedieVariancePower?: number; peer: string }> = {
@@ -147,6 +149,8 @@ async function one(dir: string, run: string, threads: number): Promise<void> {
     bin_s: binS,
     predict_1M_s: predictS,
     n_trees: booster.numTrees,
+    // Equal hashes = byte-identical model files: compares runs (thread counts, code versions) beyond the metrics.
+    model_sha256: createHash("sha256").update(serialize(booster)).digest("hex").slice(0, 16),
     test: {
       pinball_q50: pinball(yte, pte, 0.5),
       pinball_q95: pinball(yte, pte, 0.95),

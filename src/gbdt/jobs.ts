@@ -7,11 +7,14 @@
 import { BIN_STRIDE, decodePacked, featureRange, type HistMode, histKernel, PACK } from "./histogram.ts";
 import {
   addLeafValues,
+  addLeafValuesByRow,
   compactRows,
   gatherResiduals,
+  locateRows,
   partitionBlock,
   partitionMerge,
   renewLeafValues,
+  scatterResiduals,
 } from "./leaf-jobs.ts";
 import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
 import { type BinState, binBlockShare, binShare, fitShare } from "./parallel-binning.ts";
@@ -36,11 +39,13 @@ export const JOB_PREDICT = 4;
 export const JOB_PART_BLOCK = 6;
 /** Partition pass 2 of positions a0..a1, compacted leaf when a2 = 1. */
 export const JOB_PART_MERGE = 7;
-/** Quantile residuals of positions 0..a0. */
+/** Quantile residuals of positions 0..a0; by rows (every row in a leaf, after JOB_LOCATE) when a1 = 1. */
 export const JOB_RESIDUALS = 8;
+/** Positions and leaves of the rows of a0 leaves (a1 positions), leaf-jobs.ts locateRows. */
+export const JOB_LOCATE = 19;
 /** Renewed values of a0 leaves (of a1 positions) into the leaf table. */
 export const JOB_RENEW = 10;
-/** Adds the values of a0 leaves to the scores of their rows (a1 positions). */
+/** Adds the values of a0 leaves to the scores of their rows (a1 positions); by rows (after JOB_LOCATE) when a2 = 1. */
 export const JOB_SCORE = 11;
 /** Numeric bin thresholds of a binning session (features split across threads). */
 export const JOB_FIT_BINS = 12;
@@ -99,6 +104,9 @@ export interface TrainState {
   /** Quantile residuals (and their weights) by position in idx. */
   residuals: Float64Array;
   rweights: Float64Array | null;
+  /** Quantile losses: each row's position in idx and its leaf, for row-order residuals and scores (locateRows). */
+  pos: Uint32Array;
+  leafOf: Uint16Array;
   /** Split search over the pool (split-jobs.ts): its session settings and its inputs and per-thread results. */
   split: SplitSetup | null;
   splitCtl: Float64Array;
@@ -151,14 +159,19 @@ export function runJob(
   } else if ((type === JOB_PART_BLOCK || type === JOB_PART_MERGE) && s.kind === "train") {
     if (type === JOB_PART_BLOCK) partitionBlock(s, a0, a1, a2 === 1, t, T);
     else partitionMerge(s, a0, a1, a2 === 1, t, T);
+  } else if (type === JOB_LOCATE && s.kind === "train") {
+    const [k0, k1] = chunk(a1, t, T);
+    locateRows(s, a0, k0, k1);
   } else if (type === JOB_RESIDUALS && s.kind === "train") {
     const [k0, k1] = chunk(a0, t, T);
-    gatherResiduals(s, k0, k1);
+    if (a1 === 1) scatterResiduals(s, k0, k1);
+    else gatherResiduals(s, k0, k1);
   } else if (type === JOB_RENEW && s.kind === "train") {
     renewLeafValues(s, a0, a1, lossOf(s).renewQuantile ?? 0.5, t, T);
   } else if (type === JOB_SCORE && s.kind === "train") {
     const [k0, k1] = chunk(a1, t, T);
-    addLeafValues(s, a0, k0, k1);
+    if (a2 === 1) addLeafValuesByRow(s, k0, k1);
+    else addLeafValues(s, a0, k0, k1);
   } else if (type === JOB_FIT_BINS && s.kind === "bin") {
     fitShare(s, t, T);
   } else if (type === JOB_BIN && s.kind === "bin") {

@@ -11,13 +11,23 @@ import { BIN_STRIDE, PACK_MAX_ROWS } from "./histogram.ts";
 import {
   gradients,
   JOB_GRAD,
+  JOB_LOCATE,
   JOB_QUANT,
   JOB_RENEW,
   JOB_RESIDUALS,
   JOB_SCORE,
   type TrainState,
 } from "./jobs.ts";
-import { addLeafValues, CTL_WORDS, gatherResiduals, LEAF_FIELDS, renewLeafValues } from "./leaf-jobs.ts";
+import {
+  addLeafValues,
+  addLeafValuesByRow,
+  CTL_WORDS,
+  gatherResiduals,
+  LEAF_FIELDS,
+  locateRows,
+  renewLeafValues,
+  scatterResiduals,
+} from "./leaf-jobs.ts";
 import { getLoss, type Loss } from "./losses/index.ts";
 import { defaultMetric } from "./metrics.ts";
 import { enforceMonotone } from "./monotone.ts";
@@ -121,6 +131,8 @@ function boost(
     leafTab: new Float64Array(new SharedArrayBuffer(p.maxLeaves * LEAF_FIELDS * 8)),
     residuals: loss.renewQuantile !== null ? sharedF64(n) : new Float64Array(0),
     rweights: loss.renewQuantile !== null && ds.weight !== null ? sharedF64(n) : null,
+    pos: new Uint32Array(new SharedArrayBuffer(loss.renewQuantile !== null ? Math.max(n, 1) * 4 : 4)),
+    leafOf: new Uint16Array(new SharedArrayBuffer(loss.renewQuantile !== null ? Math.max(n, 1) * 2 : 2)),
     lossName: loss.name,
     lossParams: loss.params,
   };
@@ -175,13 +187,16 @@ function boost(
       state.leafTab[LEAF_FIELDS * j] = l.start;
       state.leafTab[LEAF_FIELDS * j + 1] = l.end;
     });
-    if (loss.renewQuantile !== null) renewLeaves(builder, leaves, state, nBag, p.learningRate, pool);
+    // Without bagging every row is in a leaf: residuals and scores go row by row (leaf-jobs.ts locateRows).
+    const byRow = loss.renewQuantile !== null && nBag === n;
+    if (loss.renewQuantile !== null) renewLeaves(builder, leaves, state, nBag, byRow, p.learningRate, pool);
     const tree = builder.build();
     if (p.monotone !== null && loss.renewQuantile !== null) enforceMonotone(tree, p.monotone);
     leaves.forEach((l, j) => {
       state.leafTab[LEAF_FIELDS * j + 2] = tree.value[l.node];
     });
-    if (pool !== null && nBag >= PARALLEL_MIN_ROWS) pool.run(JOB_SCORE, leaves.length, nBag, 0);
+    if (pool !== null && nBag >= PARALLEL_MIN_ROWS) pool.run(JOB_SCORE, leaves.length, nBag, byRow ? 1 : 0);
+    else if (byRow) addLeafValuesByRow(state, 0, n);
     else addLeafValues(state, leaves.length, 0, nBag);
     if (oob !== null && oob.length > 0)
       addTreeBinned(tree, ds.bins, F, missingBins, oob, oob.length, state.raw);
@@ -236,22 +251,28 @@ function finishPrediction(loss: Loss, raw: number, floor: boolean): number {
 
 /**
  * Quantile losses: each leaf's value becomes the alpha-quantile of its rows' residuals y - raw (times the
- * learning rate), as LightGBM's RenewTreeOutput; the gradient step only chose the splits. Residuals are gathered by
- * position chunks and each leaf's quantile is selected by one thread (leaf-jobs.ts).
+ * learning rate), as LightGBM's RenewTreeOutput; the gradient step only chose the splits. Residuals are written
+ * at their rows' positions (by rows after locateRows when every row is in a leaf, else gathered by positions) and
+ * each leaf's quantile is selected by one thread (leaf-jobs.ts).
  */
 function renewLeaves(
   builder: TreeBuilder,
   leaves: GrownLeaf[],
   s: TrainState,
   nPos: number,
+  byRow: boolean,
   lr: number,
   pool: WorkerPool | null,
 ): void {
   if (pool !== null && nPos >= PARALLEL_MIN_ROWS) {
-    pool.run(JOB_RESIDUALS, nPos, 0, 0);
+    if (byRow) pool.run(JOB_LOCATE, leaves.length, nPos, 0);
+    pool.run(JOB_RESIDUALS, nPos, byRow ? 1 : 0, 0);
     pool.run(JOB_RENEW, leaves.length, nPos, 0);
   } else {
-    gatherResiduals(s, 0, nPos);
+    if (byRow) {
+      locateRows(s, leaves.length, 0, nPos);
+      scatterResiduals(s, 0, nPos);
+    } else gatherResiduals(s, 0, nPos);
     renewLeafValues(s, leaves.length, nPos, getLoss(s.lossName, s.lossParams).renewQuantile ?? 0.5, 0, 1);
   }
   leaves.forEach((l, j) => {
