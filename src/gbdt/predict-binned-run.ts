@@ -15,6 +15,7 @@ import {
   predictBinnedShare,
   sameMappers,
 } from "./predict-binned.ts";
+import { rowRuns, runStops } from "./predict-binned-runs.ts";
 
 // Compiled once per booster (in shared memory, so the same arrays serve one thread or many).
 const compiled = new WeakMap<Booster, BinnedEnsemble | null>();
@@ -38,12 +39,15 @@ export function canPredictBinned(boosters: readonly Booster[]): boolean {
 /**
  * Predictions of every booster (link applied, as Booster.predict) for the rows given as feature columns,
  * identical to each booster's own predict; null when the boosters cannot share bins (see canPredictBinned).
- * `threads` > 1 runs over the worker pool.
+ * `threads` > 1 runs over the worker pool. `groups` (a group id per row, e.g. the series of forecast rows): rows
+ * of consecutive equal ids form runs, and features constant within every run are walked once per run (see
+ * runStops); the scores are the same with or without.
  */
 export async function predictBinned(
   boosters: readonly Booster[],
   columns: readonly ArrayLike<number>[],
   threads: number,
+  groups: ArrayLike<number> | null = null,
 ): Promise<Float64Array[] | null> {
   if (!canPredictBinned(boosters)) return null;
   const mappers = boosters[0]!.model.mappers;
@@ -67,14 +71,19 @@ export async function predictBinned(
     if (col instanceof Float32Array || col instanceof Float64Array) x.set(col, f * nRows);
     else for (let i = 0; i < nRows; i++) x[f * nRows + i] = col[i]!;
   });
+  const models = boosters.map((b) => compiledOf(b)!);
+  const r = groups ? rowRuns(groups, x, F, nRows, shared) : null;
   const state: BinnedPredictState = {
     kind: "predict-binned",
     x,
     nRows,
     tables: binTables(mappers, shared),
-    models: boosters.map((b) => compiledOf(b)!),
+    models,
     out: boosters.map(() => new Float64Array(buf(8 * nRows), 0, nRows)),
     next: new Int32Array(buf(4), 0, 1),
+    runs: r?.runs ?? null,
+    blockRun: r?.blockRun ?? null,
+    stops: r ? models.map((e) => runStops(e, r.varies, shared)) : null,
   };
   if (shared) {
     const pool = await getPool(threads);

@@ -96,3 +96,35 @@ test("boosters with other mappers are not served together; a wrong column count 
   assert.equal(canPredictBinned([bs[0]!, other]), false);
   await assert.rejects(predictBinned(bs, cols.slice(0, 4), 1), /has 5 features but the data has 4/);
 });
+
+test("rows in runs (groups): features constant in a run are walked once per run, scores unchanged", async () => {
+  const bs = await boosters();
+  const { cols } = data(2600, 5, true);
+  // Groups of 1..40 rows (some longer than a block's share, one of 300 rows: longer than a block); within a
+  // group x0, x2 (categorical) and x3 repeat the group's first row, x1 and x4 vary; one group varies in every
+  // feature by NaN vs a number.
+  const groups = new Int32Array(cols[0]!.length);
+  let g = 0;
+  let start = 0;
+  for (let r = 0; r < groups.length; r++) {
+    const len = g === 7 ? 300 : 1 + ((g * 13) % 40);
+    if (r - start >= len) {
+      g++;
+      start = r;
+    }
+    groups[r] = g;
+    if (r > start) for (const f of [0, 2, 3]) cols[f]![r] = cols[f]![start]!;
+  }
+  cols[0]![start] = Number.NaN; // the last group: x0 varies (NaN vs a value), so it is walked per row
+  const want = bs.map((b) => b.predict(cols));
+  for (const threads of [1, 2]) {
+    const got = await predictBinned(bs, cols, threads, groups);
+    assert.ok(got !== null);
+    for (const [k, p] of got.entries()) assert.deepEqual(p, want[k], `booster ${k}, ${threads} threads`);
+  }
+  // Every row its own group, and one group of all rows.
+  for (const gs of [Int32Array.from(groups, (_, i) => i), new Int32Array(groups.length)]) {
+    const got = await predictBinned(bs, cols, 1, gs);
+    for (const [k, p] of got!.entries()) assert.deepEqual(p, want[k]);
+  }
+});

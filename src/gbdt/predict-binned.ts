@@ -11,6 +11,9 @@
 import type { BinMapper } from "./binning.ts";
 import { indexOf, searchPadded } from "./binning.ts";
 import type { ModelData } from "./booster.ts";
+import { alloc, BLOCK, walkRuns } from "./predict-binned-runs.ts";
+
+export { BLOCK } from "./predict-binned-runs.ts";
 
 /** One booster's trees as flat arrays over bins (shareable with workers). */
 export interface BinnedEnsemble {
@@ -59,15 +62,19 @@ export interface BinnedPredictState {
   out: Float64Array[];
   /** [0]: next block to take. */
   next: Int32Array;
+  /**
+   * Runs of rows whose `static` features are equal (a forecast's 28 horizons of one series share every feature
+   * as of the origin): run q is rows runs[q]..runs[q+1]-1, at most BLOCK rows. Blocks are whole runs: block b is
+   * runs blockRun[b]..blockRun[b+1]-1. Without runs, blocks are BLOCK rows.
+   */
+  runs: Int32Array | null;
+  blockRun: Int32Array | null;
+  /** Per model, per node: 1 where a run's rows may part (a leaf, or a split on a feature not constant in runs). */
+  stops: Uint8Array[] | null;
 }
 
-/** Rows quantized and walked together (256 rows x 106 features of bins = 27 KB; 64 and 1024 measured slower). */
-export const BLOCK = 256;
 /** Blocks a thread takes at a time from the shared counter. */
 const GRAB = 16;
-
-const alloc = (bytes: number, shared: boolean) =>
-  shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
 
 /**
  * The booster's trees over bins, or null when a numeric threshold is not its bin's upper bound under the model's
@@ -229,36 +236,58 @@ export function quantizeBlock(
   }
 }
 
-/** Raw scores of rows [r0, r1) for every model (out[k][r]), one block at a time; bins and acc are scratch. */
-export function predictBinnedRows(
-  s: BinnedPredictState,
-  r0: number,
-  r1: number,
-  bins: Uint8Array,
-  acc: Float64Array,
-): void {
+/** Scratch arrays of one thread. */
+export interface Scratch {
+  bins: Uint8Array;
+  acc: Float64Array;
+  /** The block's rows (0..n-1), permuted within each run by walkRuns. */
+  idx: Int32Array;
+  /** walkRuns' groups to descend: (node, start, end) triples over idx. */
+  stack: Int32Array;
+}
+
+/** Raw scores of blocks [b0, b1) for every model (out[k][r]), one block at a time. */
+function predictBlocks(s: BinnedPredictState, b0: number, b1: number, w: Scratch): void {
   const F = s.tables.nFeatures;
-  for (let b0 = r0; b0 < r1; b0 += BLOCK) {
-    const nb = Math.min(BLOCK, r1 - b0);
-    quantizeBlock(s.tables, s.x, s.nRows, b0, b0 + nb, bins);
+  const { acc, bins } = w;
+  for (let b = b0; b < b1; b++) {
+    const q0 = s.blockRun ? s.blockRun[b]! : 0;
+    const q1 = s.blockRun ? s.blockRun[b + 1]! : 0;
+    const r0 = s.runs ? s.runs[q0]! : b * BLOCK;
+    const r1 = s.runs ? s.runs[q1]! : Math.min(s.nRows, r0 + BLOCK);
+    const nb = r1 - r0;
+    quantizeBlock(s.tables, s.x, s.nRows, r0, r1, bins);
+    for (let r = 0; r < nb; r++) w.idx[r] = r;
     for (let k = 0; k < s.models.length; k++) {
       const e = s.models[k]!;
       acc.fill(e.base, 0, nb);
-      for (let t = 0; t < e.roots.length; t++) walkTree(e, e.roots[t]!, bins, F, nb, acc);
-      s.out[k]!.set(acc.subarray(0, nb), b0);
+      if (s.stops) {
+        const stop = s.stops[k]!;
+        for (let t = 0; t < e.roots.length; t++) walkRuns(e, stop, e.roots[t]!, s.runs!, q0, q1, F, w);
+      } else for (let t = 0; t < e.roots.length; t++) walkTree(e, e.roots[t]!, bins, F, nb, acc);
+      s.out[k]!.set(acc.subarray(0, nb), r0);
     }
   }
 }
 
+/** Number of blocks of a pass. */
+function blockCount(s: BinnedPredictState): number {
+  return s.blockRun ? s.blockRun.length - 1 : Math.ceil(s.nRows / BLOCK);
+}
+
 /** Thread t's share of a pool pass: blocks taken from the shared counter until none are left. */
 export function predictBinnedShare(s: BinnedPredictState): void {
-  const bins = new Uint8Array(BLOCK * s.tables.nFeatures);
-  const acc = new Float64Array(BLOCK);
-  const nBlocks = Math.ceil(s.nRows / BLOCK);
+  const w: Scratch = {
+    bins: new Uint8Array(BLOCK * s.tables.nFeatures),
+    acc: new Float64Array(BLOCK),
+    idx: new Int32Array(BLOCK),
+    stack: new Int32Array(3 * (BLOCK + 1)),
+  };
+  const nBlocks = blockCount(s);
   for (;;) {
     const b = Atomics.add(s.next, 0, GRAB);
     if (b >= nBlocks) return;
-    predictBinnedRows(s, b * BLOCK, Math.min(s.nRows, (b + GRAB) * BLOCK), bins, acc);
+    predictBlocks(s, b, Math.min(nBlocks, b + GRAB), w);
   }
 }
 

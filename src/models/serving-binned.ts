@@ -23,7 +23,8 @@ export async function predictIntoBinned(
   scale: Float32Array | null = null,
 ): Promise<boolean> {
   const all = tweedie ? [...quantiles, tweedie] : quantiles;
-  const preds = await predictBinned(all, columns, threads);
+  // Rows come series by series: a series' horizons walk the splits on features as of the origin once.
+  const preds = await predictBinned(all, columns, threads, rows.series);
   if (preds === null) return false;
   for (let k = 0; k < quantiles.length; k++) writeLevel(f, k, rows, preds[k]!, scale);
   if (tweedie) {

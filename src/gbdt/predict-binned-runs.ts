@@ -1,0 +1,134 @@
+/**
+ * Prediction of forecast rows in runs (predict-binned.ts): consecutive rows of one group (a series' horizons)
+ * share the features as of the origin, so a run descends a tree as one group through the splits on those
+ * features and parts only at splits on features that vary within it (horizon, calendar, planned price).
+ */
+import type { BinnedEnsemble, Scratch } from "./predict-binned.ts";
+
+/** Rows quantized and walked together (256 rows x 106 features of bins = 27 KB; 64 and 1024 measured slower). */
+export const BLOCK = 256;
+
+/** A buffer of `bytes` (at least 8), shared with the workers when `shared`. */
+export const alloc = (bytes: number, shared: boolean) =>
+  shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
+
+/**
+ * Runs of consecutive rows with the same group id (at most BLOCK rows each), packed whole into blocks of at most
+ * BLOCK rows, and which features vary within some run (value not equal to the run's first row's; NaN equals NaN):
+ * the others are constant within every run, so a run walks their splits once.
+ */
+export function rowRuns(
+  groups: ArrayLike<number>,
+  x: Float32Array | Float64Array,
+  F: number,
+  nRows: number,
+  shared: boolean,
+): { runs: Int32Array; blockRun: Int32Array; varies: Uint8Array } {
+  const starts: number[] = [];
+  for (let r = 0; r < nRows; r++) {
+    const q = starts.length;
+    if (q === 0 || groups[r] !== groups[r - 1] || r - starts[q - 1]! >= BLOCK) starts.push(r);
+  }
+  const nRuns = starts.length;
+  const runs = new Int32Array(alloc(4 * (nRuns + 1), shared), 0, nRuns + 1);
+  runs.set(starts);
+  runs[nRuns] = nRows;
+  const blocks: number[] = [0];
+  for (let q = 0; q < nRuns; q++) {
+    if (runs[q + 1]! - runs[blocks[blocks.length - 1]!]! > BLOCK) blocks.push(q);
+  }
+  if (nRuns > 0) blocks.push(nRuns);
+  const blockRun = new Int32Array(alloc(4 * blocks.length, shared), 0, blocks.length);
+  blockRun.set(blocks);
+  const varies = new Uint8Array(F);
+  for (let f = 0; f < F; f++) {
+    const col = f * nRows;
+    for (let q = 0; q < nRuns && varies[f] === 0; q++) {
+      const v0 = x[col + runs[q]!]!;
+      for (let r = runs[q]! + 1; r < runs[q + 1]!; r++) {
+        const v = x[col + r]!;
+        if (v !== v0 && !(Number.isNaN(v) && Number.isNaN(v0))) {
+          varies[f] = 1;
+          break;
+        }
+      }
+    }
+  }
+  return { runs, blockRun, varies };
+}
+
+/**
+ * Per node of a model, 1 where a run's rows may take different ways: leaves, and splits on a feature that
+ * `varies` (not constant within runs). From the root down to such a node, every row of a run goes the same way.
+ */
+export function runStops(e: BinnedEnsemble, varies: Uint8Array, shared: boolean): Uint8Array {
+  const n = e.leaf.length;
+  const stop = new Uint8Array(alloc(n, shared), 0, n);
+  for (let j = 0; j < n; j++) stop[j] = e.leaf[j]! | varies[e.feature[j]!]!;
+  return stop;
+}
+
+/**
+ * One tree over the runs q0..q1-1 of a block (bins of the block's rows, row runs[q0] first). A run descends as
+ * one group while the splits test features constant in it (one lookup on its first row); at a split on a varying
+ * feature the group is partitioned by each row's direction and each part descends on its own; a group at a leaf
+ * adds the leaf to all its rows. Every row adds the same leaf as a walk of its own would, in the same tree order
+ * (identical scores), but a series' 28 horizons share the work of the splits on features as of the origin.
+ * w.idx holds the block's rows, permuted within each run from tree to tree.
+ */
+export function walkRuns(
+  e: BinnedEnsemble,
+  stop: Uint8Array,
+  root: number,
+  runs: Int32Array,
+  q0: number,
+  q1: number,
+  F: number,
+  w: Scratch,
+): void {
+  const { feature, right, child, leaf, value } = e;
+  const { bins, acc, idx, stack } = w;
+  const base = runs[q0]!;
+  for (let q = q0; q < q1; q++) {
+    let sp = 0;
+    stack[sp++] = root;
+    stack[sp++] = runs[q]! - base;
+    stack[sp++] = runs[q + 1]! - base;
+    while (sp > 0) {
+      const end = stack[--sp]!;
+      const start = stack[--sp]!;
+      let a = stack[--sp]!;
+      const o = idx[start]! * F;
+      while (stop[a] === 0) a = child[2 * a + right[(a << 8) | bins[o + feature[a]!]!]!]!;
+      if (leaf[a] === 1) {
+        const v = value[a]!;
+        for (let k = start; k < end; k++) acc[idx[k]!] += v;
+        continue;
+      }
+      // Rows going left first, then those going right (the order within a part does not matter).
+      const f = feature[a]!;
+      const dir = a << 8;
+      let i = start;
+      let j = end - 1;
+      while (i <= j) {
+        const r = idx[i]!;
+        if (right[dir | bins[r * F + f]!] === 0) i++;
+        else {
+          idx[i] = idx[j]!;
+          idx[j] = r;
+          j--;
+        }
+      }
+      if (i > start) {
+        stack[sp++] = child[2 * a]!;
+        stack[sp++] = start;
+        stack[sp++] = i;
+      }
+      if (i < end) {
+        stack[sp++] = child[2 * a + 1]!;
+        stack[sp++] = i;
+        stack[sp++] = end;
+      }
+    }
+  }
+}
