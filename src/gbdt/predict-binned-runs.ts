@@ -14,7 +14,7 @@ export const alloc = (bytes: number, shared: boolean) =>
 
 /**
  * Runs of consecutive rows with the same group id (at most BLOCK rows each), packed whole into blocks of at most
- * BLOCK rows, and which features vary within some run (value not equal to the run's first row's; NaN equals NaN):
+ * BLOCK rows, and which features vary within some run (a value not equal to the previous row's in its run):
  * the others are constant within every run, so a run walks their splits once.
  */
 export function rowRuns(
@@ -40,17 +40,30 @@ export function rowRuns(
   if (nRuns > 0) blocks.push(nRuns);
   const blockRun = new Int32Array(alloc(4 * blocks.length, shared), 0, blocks.length);
   blockRun.set(blocks);
+  // Row r continues row r - 1's run.
+  const cont = new Uint8Array(nRows);
+  for (let q = 0; q < nRuns; q++) cont.fill(1, runs[q]! + 1, runs[q + 1]!);
+  // Float32 values compared as bits (equal bits: the same value, the same bin; a NaN or a zero of another bit
+  // pattern only counts as varying, which is always safe); Float64 as values, NaN equal to NaN.
+  const bits = x instanceof Float32Array ? new Int32Array(x.buffer, x.byteOffset, x.length) : null;
   const varies = new Uint8Array(F);
   for (let f = 0; f < F; f++) {
     const col = f * nRows;
-    for (let q = 0; q < nRuns && varies[f] === 0; q++) {
-      const v0 = x[col + runs[q]!]!;
-      for (let r = runs[q]! + 1; r < runs[q + 1]!; r++) {
-        const v = x[col + r]!;
-        if (v !== v0 && !(Number.isNaN(v) && Number.isNaN(v0))) {
+    if (bits) {
+      for (let r = 1; r < nRows; r++) {
+        if (cont[r] === 1 && bits[col + r] !== bits[col + r - 1]) {
           varies[f] = 1;
           break;
         }
+      }
+      continue;
+    }
+    for (let r = 1; r < nRows; r++) {
+      const v = x[col + r]!;
+      const u = x[col + r - 1]!;
+      if (cont[r] === 1 && v !== u && !(Number.isNaN(v) && Number.isNaN(u))) {
+        varies[f] = 1;
+        break;
       }
     }
   }
