@@ -14,6 +14,7 @@ import {
   compileBinned,
   predictBinnedShare,
   sameMappers,
+  usedFeatures,
 } from "./predict-binned.ts";
 import { rowRuns, runStops } from "./predict-binned-runs.ts";
 
@@ -65,11 +66,17 @@ export async function predictBinned(
   const scratch = takeScratch((f32 ? 4 : 8) * F * nRows, shared);
   try {
     const x = f32 ? new Float32Array(scratch, 0, F * nRows) : new Float64Array(scratch, 0, F * nRows);
+    // Only the features some tree splits on (a small model reads a fraction of them).
+    const used = usedFeatures(
+      boosters.map((b) => compiledOf(b)!),
+      F,
+    );
     columns.forEach((col, f) => {
+      if (used[f] === 0) return;
       if (col instanceof Float32Array || col instanceof Float64Array) x.set(col, f * nRows);
       else for (let i = 0; i < nRows; i++) x[f * nRows + i] = col[i]!;
     });
-    return await predictOn(boosters, x, nRows, threads, shared, groups);
+    return await predictOn(boosters, x, nRows, threads, shared, groups, used);
   } finally {
     releaseScratch(scratch);
   }
@@ -103,7 +110,7 @@ function releaseScratch(buffer: ArrayBuffer | SharedArrayBuffer): void {
   if (kept?.buffer === buffer) kept.busy = false;
 }
 
-/** predictBinned on the column-major copy x. */
+/** predictBinned on the column-major copy x (only the `used` features copied). */
 async function predictOn(
   boosters: readonly Booster[],
   x: Float32Array | Float64Array,
@@ -111,18 +118,19 @@ async function predictOn(
   threads: number,
   shared: boolean,
   groups: ArrayLike<number> | null,
+  used: Uint8Array,
 ): Promise<Float64Array[]> {
   const mappers = boosters[0]!.model.mappers;
   const F = mappers.length;
   const buf = (bytes: number) =>
     shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
   const models = boosters.map((b) => compiledOf(b)!);
-  const r = groups ? rowRuns(groups, x, F, nRows, shared) : null;
+  const r = groups ? rowRuns(groups, x, F, nRows, shared, used) : null;
   const state: BinnedPredictState = {
     kind: "predict-binned",
     x,
     nRows,
-    tables: binTables(mappers, shared),
+    tables: binTables(mappers, shared, used),
     models,
     out: boosters.map(() => new Float64Array(buf(8 * nRows), 0, nRows)),
     next: new Int32Array(buf(4), 0, 1),

@@ -23,6 +23,7 @@ export function rowRuns(
   F: number,
   nRows: number,
   shared: boolean,
+  used: Uint8Array,
 ): { runs: Int32Array; blockRun: Int32Array; varies: Uint8Array } {
   const starts: number[] = [];
   for (let r = 0; r < nRows; r++) {
@@ -48,6 +49,7 @@ export function rowRuns(
   const bits = x instanceof Float32Array ? new Int32Array(x.buffer, x.byteOffset, x.length) : null;
   const varies = new Uint8Array(F);
   for (let f = 0; f < F; f++) {
+    if (used[f] === 0) continue; // never tested: its values (not copied) do not matter
     const col = f * nRows;
     if (bits) {
       for (let r = 1; r < nRows; r++) {

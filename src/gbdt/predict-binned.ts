@@ -38,6 +38,8 @@ export interface BinnedEnsemble {
 /** How to quantize raw values with the shared mappers (shareable with workers). */
 export interface BinTables {
   nFeatures: number;
+  /** 1 for features some tree splits on: the others are not quantized (their bins are never read). */
+  used: Uint8Array;
   /** 1 for categorical features. */
   categorical: Uint8Array;
   /** Missing bin (= nBins) of each feature. */
@@ -135,6 +137,14 @@ export function compileBinned(model: ModelData, shared: boolean): BinnedEnsemble
   return e;
 }
 
+/** 1 for each of F features some tree of the models splits on. */
+export function usedFeatures(models: readonly BinnedEnsemble[], F: number): Uint8Array {
+  const used = new Uint8Array(F);
+  for (const e of models)
+    for (let j = 0; j < e.leaf.length; j++) if (e.leaf[j] === 0) used[e.feature[j]!] = 1;
+  return used;
+}
+
 /** True when two models bin every feature the same way (then one quantization serves both). */
 export function sameMappers(a: readonly BinMapper[], b: readonly BinMapper[]): boolean {
   if (a === b) return true;
@@ -152,7 +162,11 @@ export function sameMappers(a: readonly BinMapper[], b: readonly BinMapper[]): b
 }
 
 /** The quantization tables of a set of mappers. */
-export function binTables(mappers: readonly BinMapper[], shared: boolean): BinTables {
+export function binTables(
+  mappers: readonly BinMapper[],
+  shared: boolean,
+  used: Uint8Array | null = null,
+): BinTables {
   const F = mappers.length;
   const offset = new Int32Array(alloc(4 * F, shared), 0, F);
   const codeStart = new Int32Array(alloc(4 * (F + 1), shared), 0, F + 1);
@@ -168,6 +182,7 @@ export function binTables(mappers: readonly BinMapper[], shared: boolean): BinTa
   codeStart[F] = nCodes;
   const t: BinTables = {
     nFeatures: F,
+    used: new Uint8Array(alloc(F, shared), 0, F).fill(1),
     categorical: new Uint8Array(alloc(F, shared), 0, F),
     missing: new Int32Array(alloc(4 * F, shared), 0, F),
     pad: new Float64Array(alloc(8 * nPad, shared), 0, nPad).fill(Number.POSITIVE_INFINITY),
@@ -175,6 +190,7 @@ export function binTables(mappers: readonly BinMapper[], shared: boolean): BinTa
     codes: new Float64Array(alloc(8 * nCodes, shared), 0, nCodes),
     codeStart,
   };
+  if (used) t.used.set(used);
   mappers.forEach((m, f) => {
     t.missing[f] = m.nBins;
     if (m.kind === "numeric") t.pad.set(m.thresholds, offset[f]);
@@ -202,6 +218,7 @@ export function quantizeBlock(
   const F = t.nFeatures;
   const { pad } = t;
   for (let f = 0; f < F; f++) {
+    if (t.used[f] === 0) continue;
     const col = f * nRows;
     const miss = t.missing[f]!;
     if (t.categorical[f]) {
