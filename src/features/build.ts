@@ -26,6 +26,11 @@ export interface BuildOptions {
   unsafeLagShift?: number;
   /** Weather history and forecasts per region (features are NaN without it). */
   weather?: WeatherIndex | null;
+  /**
+   * Allocates the output columns (default: fresh Float32Arrays). Serving passes buffers kept from the previous
+   * partition: fresh ones cost as much in page faults as writing them. Every element is written.
+   */
+  alloc?: (length: number) => Float32Array;
 }
 
 /**
@@ -47,7 +52,7 @@ export function buildFeatures(
     settings,
     rows,
     options,
-    (len) => new Float32Array(len),
+    options.alloc ?? ((len) => new Float32Array(len)),
     (a) => a,
   );
   const timings = fillRows(prepared.job, Int32Array.of(0, rows.series.length), new Int32Array(1));

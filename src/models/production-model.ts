@@ -158,45 +158,53 @@ export class ProductionModel {
     const daily = conformPanel(fd.daily, this.parts.dictionaries);
     const all = forecastRows(daily, origin, horizon, settings.latencyDays);
     const rows = options.series ? onlySeries(all, options.series, daily.storeId.length) : all;
-    const built = buildFeatures(daily, fd.calendar, settings, rows, {
-      weather: this.withWeather ? fd.weather : null,
-    });
-    const matrix = withoutFeatures(built, excludedFeatures(this.withWeather, settings));
-    const t1 = performance.now();
-    const c1 = process.cpuUsage(c0);
-    const f = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
-    const threads = options.threads ?? 1;
-    const spec = this.parts.scale;
-    if (spec) {
-      // Scaled quantile models see level features relative to each row's scale and predict on that axis; the
-      // Tweedie mean model (other bins) sees the raw features.
-      const scale = rowScales(matrix, spec);
-      const relative = relativeFeatures(matrix, scale, spec).columns;
-      if (!(await predictIntoBinned(f, this.boosters, null, rows, relative, threads, scale)))
-        await predictQuantilesInto(f, this.boosters, rows, rowMajor(relative, threads > 1), threads, scale);
-      if (
-        this.parts.tweedie &&
-        !(await predictIntoBinned(f, [], this.tweedie, rows, matrix.columns, threads))
-      ) {
+    // The feature columns live only during this call: built in buffers kept from the previous call.
+    const columns = takeColumns();
+    try {
+      const built = buildFeatures(daily, fd.calendar, settings, rows, {
+        weather: this.withWeather ? fd.weather : null,
+        alloc: columns.alloc,
+      });
+      const matrix = withoutFeatures(built, excludedFeatures(this.withWeather, settings));
+      const t1 = performance.now();
+      const c1 = process.cpuUsage(c0);
+      const f = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
+      const threads = options.threads ?? 1;
+      const spec = this.parts.scale;
+      if (spec) {
+        // Scaled quantile models see level features relative to each row's scale and predict on that axis; the
+        // Tweedie mean model (other bins) sees the raw features.
+        const scale = rowScales(matrix, spec);
+        const relative = relativeFeatures(matrix, scale, spec).columns;
+        if (!(await predictIntoBinned(f, this.boosters, null, rows, relative, threads, scale)))
+          await predictQuantilesInto(f, this.boosters, rows, rowMajor(relative, threads > 1), threads, scale);
+        if (
+          this.parts.tweedie &&
+          !(await predictIntoBinned(f, [], this.tweedie, rows, matrix.columns, threads))
+        ) {
+          const x = rowMajor(matrix.columns, threads > 1);
+          await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
+        }
+      } else if (!(await predictIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, threads))) {
+        // The boosters share one Dataset's bins, so the binned path above quantizes the rows once for all seven;
+        // a model that cannot be walked on bins comes here: one row-major copy for all seven boosters.
         const x = rowMajor(matrix.columns, threads > 1);
-        await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
+        await predictQuantilesInto(f, this.boosters, rows, x, threads);
+        // Only the mean: the level quantiles stay the pinball models' (the NB ones are not computed).
+        if (this.parts.tweedie)
+          await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
       }
-    } else if (!(await predictIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, threads))) {
-      // The boosters share one Dataset's bins, so the binned path above quantizes the rows once for all seven;
-      // a model that cannot be walked on bins comes here: one row-major copy for all seven boosters.
-      const x = rowMajor(matrix.columns, threads > 1);
-      await predictQuantilesInto(f, this.boosters, rows, x, threads);
-      // Only the mean: the level quantiles stay the pinball models' (the NB ones are not computed).
-      if (this.parts.tweedie) await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
+      if (!this.parts.tweedie) meanFromQuantiles(f, rows);
+      const timings = options.timings;
+      if (timings) {
+        timings.features = (timings.features ?? 0) + (t1 - t0) / 1000;
+        timings.featuresCpu = (timings.featuresCpu ?? 0) + (c1.user + c1.system) / 1e6;
+        timings.boosters = (timings.boosters ?? 0) + (performance.now() - t1) / 1000;
+      }
+      return f;
+    } finally {
+      columns.release();
     }
-    if (!this.parts.tweedie) meanFromQuantiles(f, rows);
-    const timings = options.timings;
-    if (timings) {
-      timings.features = (timings.features ?? 0) + (t1 - t0) / 1000;
-      timings.featuresCpu = (timings.featuresCpu ?? 0) + (c1.user + c1.system) / 1e6;
-      timings.boosters = (timings.boosters ?? 0) + (performance.now() - t1) / 1000;
-    }
-    return f;
   }
 
   /**
@@ -211,6 +219,34 @@ export class ProductionModel {
   static deserialize(json: string, file: string): ProductionModel {
     return new ProductionModel(readModelFile(json, file));
   }
+}
+
+/** Feature column buffers of the last predict call, reused by the next (fresh ones cost their page faults). */
+let keptColumns: ArrayBuffer[] = [];
+let columnsBusy = false;
+
+/**
+ * An allocator of Float32 columns over the kept buffers (fresh ones when a buffer is too small, or when another
+ * call holds them), and `release` to keep what it handed out for the next call. Nothing handed out may be used
+ * after release.
+ */
+function takeColumns(): { alloc: (length: number) => Float32Array; release: () => void } {
+  if (columnsBusy) return { alloc: (length) => new Float32Array(length), release: () => {} };
+  columnsBusy = true;
+  const pool = keptColumns;
+  const used: ArrayBuffer[] = [];
+  return {
+    alloc: (length) => {
+      const k = pool.findIndex((b) => b.byteLength >= 4 * length);
+      const buffer = k >= 0 ? pool.splice(k, 1)[0]! : new ArrayBuffer(4 * length);
+      used.push(buffer);
+      return new Float32Array(buffer, 0, length);
+    },
+    release: () => {
+      keptColumns = used;
+      columnsBusy = false;
+    },
+  };
 }
 
 /** Columns as one row-major Float32 matrix (in a SharedArrayBuffer for the worker pool). */
