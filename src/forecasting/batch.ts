@@ -11,7 +11,7 @@ import { exportForecasts } from "./export.ts";
 import { loadPartitionPanels } from "./partition-panels.ts";
 import { choosePartitions, completedPartitions, forecastPartitions } from "./partitions.ts";
 import type { PlannedFill } from "./planned.ts";
-import { checkLevels, writePartition } from "./write.ts";
+import { checkLevels, type PartitionWrite, startPartitionWrite } from "./write.ts";
 
 /** What a batch forecast job is asked to do. */
 export interface ForecastJobOptions {
@@ -134,7 +134,7 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
     };
   }
   // Every partition's panel in one read of `daily` (the DuckDB step; see loadPartitionPanels), before any
-  // computation: the pipeline below overlaps each partition's computation with the previous one's commit.
+  // computation: the pipeline below overlaps each partition's computation with the previous one's write.
   const t1 = performance.now();
   const c1 = cpuSeconds();
   const panels = await loadPartitionPanels(wh, {
@@ -159,37 +159,50 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
       cpu: share * loadCpu,
     };
   };
-  const write = async (c: Computed) => {
-    results[c.index] = await writeComputed(wh, o, c, origin, now);
+  // Pipelined: partition k's features and predictions are computed (JS: main thread and workers) while DuckDB
+  // (its own threads) runs the INSERT of partition k-1's rows (startPartitionWrite); k-1 is committed after that
+  // and before k's write starts. DuckDB work stays serial on the one connection, each partition is one
+  // transaction, committed in order, and afterPartition runs after its commit: a crash loses at most the
+  // partition whose write is in flight.
+  let pending: { c: Computed; write: PartitionWrite; t: number; cpu: number } | null = null;
+  const finish = async () => {
+    if (!pending) return;
+    const { c, write, t, cpu } = pending;
+    pending = null;
+    const t2 = performance.now();
+    const c2 = cpuSeconds();
+    const rows = await write.finish();
+    results[c.index] = written(c, rows, t + (performance.now() - t2) / 1000, cpu + cpuSeconds() - c2);
     await o.afterPartition?.(c.dc);
   };
-  // Pipelined: while partition k's features and predictions are computed (JS: main thread and workers), DuckDB
-  // (its own threads) commits partition k-1. DuckDB work stays serial on the one connection, each partition is
-  // one transaction, committed in order, and afterPartition runs after its commit: a crash loses at most the
-  // partitions not yet committed.
-  let prev: Computed | null = null;
-  let loaded: Loaded | null = work.length > 0 ? await load(0) : null;
   for (let w = 0; w < work.length; w++) {
     progress({ step: `forecast ${todo[work[w]!]}`, done: work[w]!, total: todo.length });
-    const current = loaded!;
-    const p = prev;
-    const duck = (async () => {
-      if (p) await write(p);
-      return w + 1 < work.length ? await load(w + 1) : null;
-    })();
-    // Handled here so a failure while the computation runs is not an unhandled rejection; awaited below.
-    duck.catch(() => {});
-    if (o.sequential) await duck;
+    let c: Computed;
     try {
-      prev = await computePartition(o, ctx, current, origin, horizon);
+      c = await computePartition(o, ctx, await load(w), origin, horizon);
     } catch (e) {
-      // Never leave DuckDB work in flight: the computation's error surfaces after it has finished.
-      await duck.catch(() => {});
+      // Never leave DuckDB work in flight: the previous partition (computed in full) is committed first.
+      await finish();
       throw e;
     }
-    loaded = await duck;
+    await finish();
+    const t2 = performance.now();
+    const c2 = cpuSeconds();
+    const write = await startPartitionWrite(wh, {
+      origin,
+      modelVersion: o.modelVersion,
+      runId: o.runId,
+      dc: c.dc,
+      createdAt: now(),
+      storeId: c.daily.storeId,
+      productId: c.daily.productId,
+      series: c.seriesIdx,
+      forecast: c.forecast,
+    });
+    pending = { c, write, t: (performance.now() - t2) / 1000, cpu: cpuSeconds() - c2 };
+    if (o.sequential) await finish();
   }
-  if (prev) await write(prev);
+  await finish();
   progress({ step: "forecast", done: todo.length, total: todo.length });
   const tExport = performance.now();
   const out = o.out ? await exportForecasts(wh, origin, o.modelVersion, o.out) : null;
@@ -273,27 +286,8 @@ async function computePartition(
   };
 }
 
-/** Step 3 (DuckDB): the partition's rows and its `forecast_partitions` row, in one transaction. */
-async function writeComputed(
-  wh: Warehouse,
-  o: ForecastJobOptions,
-  c: Computed,
-  origin: Day,
-  now: () => Date,
-): Promise<PartitionResult> {
-  const t2 = performance.now();
-  const c2 = cpuSeconds();
-  const rows = await writePartition(wh, {
-    origin,
-    modelVersion: o.modelVersion,
-    runId: o.runId,
-    dc: c.dc,
-    createdAt: now(),
-    storeId: c.daily.storeId,
-    productId: c.daily.productId,
-    series: c.seriesIdx,
-    forecast: c.forecast,
-  });
+/** Step 3 (DuckDB; startPartitionWrite): the result of a committed partition, with its write's times. */
+function written(c: Computed, rows: number, seconds: number, cpu: number): PartitionResult {
   return {
     dc: c.dc,
     status: "written",
@@ -301,8 +295,8 @@ async function writeComputed(
     planned: c.planned,
     rows,
     crossings: c.crossings,
-    seconds: { ...c.seconds, write: (performance.now() - t2) / 1000 },
-    cpu: { ...c.cpu, write: cpuSeconds() - c2 },
+    seconds: { ...c.seconds, write: seconds },
+    cpu: { ...c.cpu, write: cpu },
   };
 }
 
