@@ -61,10 +61,14 @@ export function partition(ctx: GrowContext, parent: Leaf, sp: SplitInfo): number
   const left = splitTable(ctx, sp);
   let w = parent.start;
   let r = 0;
+  // Branch-free (as leaf-jobs.ts partitionBlock): both writes, one advance; idx[w] with w <= k is already read.
   for (let k = parent.start; k < parent.end; k++) {
     const i = idx[k];
-    if (left[col[i]] === 1) idx[w++] = i;
-    else scratch[r++] = i;
+    const d = left[col[i]];
+    idx[w] = i;
+    scratch[r] = i;
+    w += d;
+    r += 1 - d;
   }
   idx.set(scratch.subarray(0, r), w);
   return w;
