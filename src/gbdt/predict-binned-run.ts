@@ -137,6 +137,7 @@ async function predictOn(
     runs: r?.runs ?? null,
     blockRun: r?.blockRun ?? null,
     stops: r ? models.map((e) => runStops(e, r.varies, shared)) : null,
+    runVaries: r?.runVaries ?? null,
   };
   if (shared) {
     const pool = await getPool(threads);

@@ -24,7 +24,7 @@ export function rowRuns(
   nRows: number,
   shared: boolean,
   used: Uint8Array,
-): { runs: Int32Array; blockRun: Int32Array; varies: Uint8Array } {
+): { runs: Int32Array; blockRun: Int32Array; varies: Uint8Array; runVaries: Uint32Array } {
   const starts: number[] = [];
   for (let r = 0; r < nRows; r++) {
     const q = starts.length;
@@ -69,7 +69,28 @@ export function rowRuns(
       }
     }
   }
-  return { runs, blockRun, varies };
+  // Per run, the features (of those varying somewhere) that vary within it: a run with no planned price change
+  // walks the price splits once too. Bit f of words q * W.. (W = ceil(F / 32)).
+  const W = (F + 31) >>> 5;
+  const runVaries = new Uint32Array(alloc(4 * nRuns * W, shared), 0, nRuns * W);
+  for (let f = 0; f < F; f++) {
+    if (varies[f] === 0) continue;
+    const col = f * nRows;
+    const word = f >>> 5;
+    const bit = 1 << (f & 31);
+    for (let q = 0; q < nRuns; q++) {
+      for (let r = runs[q]! + 1; r < runs[q + 1]!; r++) {
+        const differs = bits
+          ? bits[col + r] !== bits[col + r - 1]
+          : x[col + r] !== x[col + r - 1] && !(Number.isNaN(x[col + r]!) && Number.isNaN(x[col + r - 1]!));
+        if (differs) {
+          runVaries[q * W + word]! |= bit;
+          break;
+        }
+      }
+    }
+  }
+  return { runs, blockRun, varies, runVaries };
 }
 
 /**
@@ -96,6 +117,7 @@ export function walkRuns(
   stop: Uint8Array,
   root: number,
   runs: Int32Array,
+  runVaries: Uint32Array,
   q0: number,
   q1: number,
   F: number,
@@ -104,7 +126,9 @@ export function walkRuns(
   const { feature, right, child, leaf, value } = e;
   const { bins, acc, idx, stack } = w;
   const base = runs[q0]!;
+  const W = (F + 31) >>> 5;
   for (let q = q0; q < q1; q++) {
+    const qw = q * W;
     let sp = 0;
     stack[sp++] = root;
     stack[sp++] = runs[q]! - base;
@@ -114,7 +138,14 @@ export function walkRuns(
       const start = stack[--sp]!;
       let a = stack[--sp]!;
       const o = idx[start]! * F;
-      while (stop[a] === 0) a = child[2 * a + right[(a << 8) | bins[o + feature[a]!]!]!]!;
+      for (;;) {
+        while (stop[a] === 0) a = child[2 * a + right[(a << 8) | bins[o + feature[a]!]!]!]!;
+        if (leaf[a] === 1) break;
+        // A feature varying elsewhere but constant in this run: still one way for the whole group.
+        const g = feature[a]!;
+        if (((runVaries[qw + (g >>> 5)]! >>> (g & 31)) & 1) === 1) break;
+        a = child[2 * a + right[(a << 8) | bins[o + g]!]!]!;
+      }
       if (leaf[a] === 1) {
         const v = value[a]!;
         for (let k = start; k < end; k++) acc[idx[k]!] += v;

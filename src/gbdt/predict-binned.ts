@@ -73,6 +73,8 @@ export interface BinnedPredictState {
   blockRun: Int32Array | null;
   /** Per model, per node: 1 where a run's rows may part (a leaf, or a split on a feature not constant in runs). */
   stops: Uint8Array[] | null;
+  /** Per run, bit f of words [q * ceil(F / 32)..]: feature f varies within run q (see rowRuns). */
+  runVaries: Uint32Array | null;
 }
 
 /** Blocks a thread takes at a time from the shared counter. */
@@ -280,7 +282,8 @@ function predictBlocks(s: BinnedPredictState, b0: number, b1: number, w: Scratch
       acc.fill(e.base, 0, nb);
       if (s.stops) {
         const stop = s.stops[k]!;
-        for (let t = 0; t < e.roots.length; t++) walkRuns(e, stop, e.roots[t]!, s.runs!, q0, q1, F, w);
+        for (let t = 0; t < e.roots.length; t++)
+          walkRuns(e, stop, e.roots[t]!, s.runs!, s.runVaries!, q0, q1, F, w);
       } else for (let t = 0; t < e.roots.length; t++) walkTree(e, e.roots[t]!, bins, F, nb, acc);
       s.out[k]!.set(acc.subarray(0, nb), r0);
     }
