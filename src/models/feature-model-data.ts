@@ -1,6 +1,8 @@
 import type { Day } from "../core/days.ts";
 import { gather } from "../core/gather.ts";
+import { Rng } from "../core/rng.ts";
 import { buildFeatures, type FeatureMatrix, type FeatureRows } from "../features/build.ts";
+import { withItemTrends } from "../features/item-demand.ts";
 import { buildFeaturesParallel, featureThreads } from "../features/parallel.ts";
 import { forecastRows, trainingRows } from "../features/rows.ts";
 import { Dataset } from "../gbdt/dataset.ts";
@@ -60,6 +62,8 @@ export interface FeatureModelOptions {
   exclude?: readonly string[];
   /** Divide targets by a per-series level known at the origin (series-scale.ts); predictions multiply back. */
   scale?: ScaleSpec;
+  /** Append the item-level (all stores) demand trends of features/item-demand.ts to the matrix. */
+  itemTrends?: boolean;
 }
 
 /** The matrix without the named feature columns (the same object when none of them is there). */
@@ -97,19 +101,64 @@ export async function trainingMatrix(input: FitInput, options: FeatureModelOptio
     seed: input.seed,
     censored: options.censored,
   });
-  return withoutFeatures(
+  const m = withoutFeatures(
     await buildFeaturesParallel(fd.daily, fd.calendar, fd.settings, rows, {
       weather: fd.weather,
       threads: featureThreads(rows.series.length, options.threads ?? defaultThreads()),
     }),
     options.exclude,
   );
+  return options.itemTrends ? withItemTrends(m, fd.daily, fd.settings.latencyDays) : m;
 }
 
-/** Builds the training (and holdout) datasets of a fit, binned for the learner. */
-export async function trainingData(input: FitInput, options: FeatureModelOptions): Promise<TrainingData> {
+/** The matrix restricted to rows `idx` (in that order). */
+export function selectRows(m: FeatureMatrix, idx: Int32Array): FeatureMatrix {
+  const pick = (a: Float32Array) => gather(a, idx);
+  const rows = (a: Int32Array) => Int32Array.from(idx, (r) => a[r]!);
+  return {
+    ...m,
+    columns: m.columns.map(pick),
+    target: pick(m.target),
+    price: pick(m.price),
+    rows: { series: rows(m.rows.series), origin: rows(m.rows.origin), horizon: rows(m.rows.horizon) },
+    timings: undefined,
+  };
+}
+
+/**
+ * Splits a training matrix's rows at random into `parts` disjoint matrices (row order kept), for ensemble
+ * members that each fit on their own share of the rows: together they cost one fit on all of them.
+ */
+export function splitMatrix(m: FeatureMatrix, parts: number, seed: number): FeatureMatrix[] {
+  if (parts <= 1) return [m];
+  const rng = Rng.derive(seed, 0x5b17);
+  const n = m.rows.series.length;
+  const part = new Uint8Array(n);
+  const counts = new Int32Array(parts);
+  for (let r = 0; r < n; r++) {
+    const k = rng.int(parts);
+    part[r] = k;
+    counts[k]!++;
+  }
+  return Array.from(counts, (count, k) => {
+    const idx = new Int32Array(count);
+    let j = 0;
+    for (let r = 0; r < n; r++) if (part[r] === k) idx[j++] = r;
+    return selectRows(m, idx);
+  });
+}
+
+/**
+ * Builds the training (and holdout) datasets of a fit, binned for the learner, from `matrix` when given (a
+ * share of `trainingMatrix`'s rows, see splitMatrix) or else from the fit's own training matrix.
+ */
+export async function trainingData(
+  input: FitInput,
+  options: FeatureModelOptions,
+  matrix?: FeatureMatrix,
+): Promise<TrainingData> {
   const fd = requireFeatures(input);
-  let m = await trainingMatrix(input, options);
+  let m = matrix ?? (await trainingMatrix(input, options));
   const rows = m.rows;
   const validDays = options.validDays ?? 28;
   const n = rows.series.length;
@@ -207,8 +256,10 @@ export function forecastMatrix(
   input: FitInput,
   origin: Day,
   horizon: number,
+  options: Pick<FeatureModelOptions, "itemTrends"> = {},
 ): { rows: FeatureRows; matrix: FeatureMatrix } {
   const fd = requireFeatures(input);
   const rows = forecastRows(fd.daily, origin, horizon, fd.settings.latencyDays);
-  return { rows, matrix: buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather }) };
+  const m = buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather });
+  return { rows, matrix: options.itemTrends ? withItemTrends(m, fd.daily, fd.settings.latencyDays) : m };
 }

@@ -9,8 +9,10 @@ import { train } from "../gbdt/train.ts";
 import {
   type FeatureModelOptions,
   forecastMatrix,
+  splitMatrix,
   type TrainingData,
   trainingData,
+  trainingMatrix,
 } from "./feature-model-data.ts";
 import {
   emptyForecast,
@@ -165,36 +167,83 @@ export function writeLevel(
 }
 
 /**
+ * The two members of the opt-in `gbdt_quantile_pair`: one booster set on per-series scaled targets and one on
+ * units, each fitted on its own random half of the training rows, their quantiles averaged. On m5-dev the two
+ * are about as good alone but err differently (the unscaled one fits the large series that dominate the
+ * metric), and half the rows cost little accuracy, so the pair costs about one fit (docs/forecasting.md "Two
+ * members"); on the simulator it is worse than the scaled model alone, so it is not the default.
+ */
+export const PAIR_MEMBERS: readonly (ScaleSpec | null)[] = [DEFAULT_SCALE, null];
+
+/** A fitted member: its boosters and target scale (null: units). */
+export interface FittedMember {
+  boosters: Booster[];
+  scale: ScaleSpec | null;
+}
+
+/** What `gbdtQuantile`'s fit returns: predict, the members, and the first member's boosters. */
+export type GbdtQuantileFitted = Fitted & { boosters: Booster[]; members: FittedMember[] };
+
+/**
+ * Quantile forecasts of fitted members at an origin, the mean of the members' quantiles level by level (one
+ * member: its own forecast). Each member's quantiles are counts in units before averaging, so the mean of two
+ * can fall between two counts.
+ */
+export async function predictMembers(
+  input: FitInput,
+  members: readonly FittedMember[],
+  origin: Day,
+  horizon: number,
+  options: { itemTrends?: boolean } = {},
+): Promise<QuantileForecast> {
+  const { rows, matrix } = forecastMatrix(input, origin, horizon, options);
+  const nSeries = input.panel.keys.length;
+  const out = emptyForecast(origin, horizon, input.levels, nSeries, false);
+  const f = members.length > 1 ? emptyForecast(origin, horizon, input.levels, nSeries, false) : out;
+  for (const m of members) {
+    const scale = m.scale ? rowScales(matrix, m.scale) : null;
+    const x = m.scale && scale ? relativeFeatures(matrix, scale, m.scale).columns : matrix.columns;
+    await predictQuantilesInto(f, m.boosters, rows, x, 1, scale);
+    if (f !== out) for (let i = 0; i < f.q.length; i++) out.q[i]! += f.q[i]! / members.length;
+  }
+  return out;
+}
+
+/**
  * The main model: one global gradient-boosted tree model per quantile level, trained with pinball loss on
  * features as of each origin (direct multi-horizon: the horizon is a feature), early stopping on the most
- * recent part of the training window; targets and level features divided by a per-series scale unless
- * `scale` is null.
+ * recent part of the training window; targets and level features divided by a per-series scale (`scale: null`:
+ * units). `members` makes it an ensemble (each member on its own random share of the training rows, quantiles
+ * averaged, e.g. PAIR_MEMBERS); `itemTrends` adds the item-level demand trends (features/item-demand.ts).
  */
 export function gbdtQuantile(
   options: Omit<FeatureModelOptions, "scale"> &
-    GbdtFitOptions & { name?: string; scale?: ScaleSpec | null } = {},
+    GbdtFitOptions & {
+      name?: string;
+      scale?: ScaleSpec | null;
+      members?: readonly (ScaleSpec | null)[];
+    } = {},
 ): Forecaster {
-  // Scaled targets by default (series-scale.ts); `scale: null` is the unscaled model.
-  const fitOptions: FeatureModelOptions = {
-    ...options,
-    scale: options.scale === undefined ? DEFAULT_SCALE : (options.scale ?? undefined),
-  };
+  const specs = options.members ?? [options.scale === undefined ? DEFAULT_SCALE : options.scale];
+  const itemTrends = options.itemTrends ?? false;
   return {
     name: options.name ?? "gbdt_quantile",
-    async fit(input: FitInput): Promise<Fitted & { boosters: Booster[] }> {
-      const data = await trainingData(input, fitOptions);
-      const boosters = await fitQuantileBoosters(data, input.levels, input.seed, options);
-      const spec = data.scaling?.spec ?? null;
+    async fit(input: FitInput): Promise<GbdtQuantileFitted> {
+      // One feature matrix for every member: its rows are split between them, so an ensemble costs one fit.
+      const matrix = await trainingMatrix(input, { ...options, scale: undefined, itemTrends });
+      const parts = splitMatrix(matrix, specs.length, input.seed);
+      const members: FittedMember[] = [];
+      for (const [j, spec] of specs.entries()) {
+        const data = await trainingData(input, { ...options, scale: spec ?? undefined }, parts[j]);
+        // Seeds differ between members so their bagging and feature draws do too.
+        const seed = input.seed + j * input.levels.length;
+        members.push({ boosters: await fitQuantileBoosters(data, input.levels, seed, options), scale: spec });
+      }
       return {
-        boosters,
-        async predict(origin: Day, horizon: number): Promise<QuantileForecast> {
-          const { rows, matrix } = forecastMatrix(input, origin, horizon);
-          const f = emptyForecast(origin, horizon, input.levels, input.panel.keys.length, false);
-          const scale = spec ? rowScales(matrix, spec) : null;
-          const x = spec && scale ? relativeFeatures(matrix, scale, spec).columns : matrix.columns;
-          await predictQuantilesInto(f, boosters, rows, x, 1, scale);
-          return f;
-        },
+        boosters: members[0]!.boosters,
+        members,
+        predict: (origin: Day, horizon: number) =>
+          predictMembers(input, members, origin, horizon, { itemTrends }),
       };
     },
   };

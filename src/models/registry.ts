@@ -6,9 +6,10 @@ import { seasonalNaive } from "./baselines/seasonal-naive.ts";
 import { tsb } from "./baselines/tsb.ts";
 import type { Forecaster } from "./forecaster.ts";
 import { gbdtHorizonBuckets } from "./gbdt-horizon-buckets.ts";
-import { gbdtQuantile } from "./gbdt-quantile.ts";
+import { gbdtQuantile, PAIR_MEMBERS } from "./gbdt-quantile.ts";
 import { gbdtTweedie } from "./gbdt-tweedie.ts";
 import { linearQuantile } from "./linear-quantile.ts";
+import { DEFAULT_SCALE } from "./series-scale.ts";
 
 /** Options every model factory may use. */
 export interface ModelOptions {
@@ -49,8 +50,47 @@ export const MODELS: Record<
     describe: "global GBDT, one pinball model per quantile on per-series scaled targets (the main model)",
     make: (o) => gbdtQuantile({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
   },
+  gbdt_quantile_pair: {
+    describe:
+      "gbdt_quantile plus a unit-target member, each on a random half of the training rows, quantiles averaged",
+    optIn: true,
+    make: (o) =>
+      gbdtQuantile({
+        threads: o.threads,
+        originStep: o.originStep,
+        rowSample: o.rowSample,
+        members: PAIR_MEMBERS,
+        name: "gbdt_quantile_pair",
+      }),
+  },
+  gbdt_quantile_pair_weighted: {
+    describe:
+      "gbdt_quantile plus a scaled member weighted by scale (raw pinball objective), each on half the rows, averaged",
+    optIn: true,
+    make: (o) =>
+      gbdtQuantile({
+        threads: o.threads,
+        originStep: o.originStep,
+        rowSample: o.rowSample,
+        members: [DEFAULT_SCALE, { ...DEFAULT_SCALE, weight: "scale" }],
+        name: "gbdt_quantile_pair_weighted",
+      }),
+  },
+  gbdt_quantile_items: {
+    describe: "gbdt_quantile plus item-level demand trends (the product over all its stores)",
+    optIn: true,
+    make: (o) =>
+      gbdtQuantile({
+        threads: o.threads,
+        originStep: o.originStep,
+        rowSample: o.rowSample,
+        itemTrends: true,
+        name: "gbdt_quantile_items",
+      }),
+  },
   gbdt_quantile_unscaled: {
-    describe: "gbdt_quantile on raw targets (no per-series scale): the model before scaling, for comparison",
+    describe:
+      "gbdt_quantile's unit-target member alone on all rows, without item trends (no per-series scale)",
     optIn: true,
     make: (o) =>
       gbdtQuantile({
