@@ -213,7 +213,7 @@ The job (\`forecastJob\`, in a child process): ${k(f.series)} active series × 2
 | write (stage + one transaction per partition) | ${s.write.toFixed(1)} | ${((100 * s.write) / f.wallS).toFixed(0)}% | ${c.write.toFixed(1)} |
 | export (Parquet, temp file + rename) | ${s.export.toFixed(1)} | ${((100 * s.export) / f.wallS).toFixed(0)}% | |
 
-${sequential ? "Steps run one after another (`--sequential`): per-step seconds and CPU-seconds are each step's own." : "Steps overlap (partition k is computed while DuckDB commits k-1 and reads k+1): per-step seconds add up to more than the wall time, and a step's CPU-seconds (the whole process's) include the DuckDB work running beside it; run with `--sequential` for each step's own figures."}
+${sequential ? "Steps run one after another (`--sequential`): per-step seconds and CPU-seconds are each step's own." : "Every partition's panel is read first, in one scan of `daily` (the load row: the one read's figures shared out by series); then partition k is computed while DuckDB inserts k-1's rows, so a step's CPU-seconds (the whole process's) include the DuckDB work running beside it; run with `--sequential` for each step's own figures."}
 
 Crossed quantile rows sorted: ${f.crossings}.
 `;
