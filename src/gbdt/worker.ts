@@ -16,7 +16,10 @@ parentPort!.postMessage("ready");
 let seen = 0;
 let state: JobState | null = null;
 for (;;) {
-  Atomics.wait(ctrl, 0, seen);
+  // Sleep until the sequence number moves. A wait that returned without a new job (a spurious or interrupted
+  // wake) must not fall through: it would rerun the previous job (its type and arguments are still in ctrl) and
+  // count it as done for the next one, letting the main thread read results the worker has not written.
+  while (Atomics.load(ctrl, 0) === seen) Atomics.wait(ctrl, 0, seen);
   seen = Atomics.load(ctrl, 0);
   const type = ctrl[2];
   if (type === JOB_EXIT) {
