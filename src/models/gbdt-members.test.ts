@@ -16,12 +16,12 @@ import {
 import { DEFAULT_SCALE, relativeFeatures, rowScales } from "./series-scale.ts";
 
 const quick = { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 };
-// gbdt.test.ts runs the contract on the default model, series-scale.test.ts on the unscaled one.
+// gbdt.test.ts runs the contract on the default model (item trends), series-scale.test.ts on the unscaled one.
 forecasterContract(() =>
   gbdtQuantile({ params: quick, threads: 1, members: PAIR_MEMBERS, name: "gbdt_quantile_pair" }),
 );
 forecasterContract(() =>
-  gbdtQuantile({ params: quick, threads: 1, itemTrends: true, name: "gbdt_quantile_items" }),
+  gbdtQuantile({ params: quick, threads: 1, itemTrends: false, name: "gbdt_quantile_no_items" }),
 );
 
 test("splitMatrix: disjoint seeded shares of the rows that together are every row, in order", async () => {
@@ -70,8 +70,9 @@ test("gbdt_quantile_pair: a scaled and an unscaled member, averaged level by lev
   );
   assert.equal(fitted.members[1]!.boosters.length, input.levels.length);
   const f = await fitted.predict(420, 28);
-  const a = await predictMembers(input, [fitted.members[0]!], 420, 28);
-  const b = await predictMembers(input, [fitted.members[1]!], 420, 28);
+  // The pair fits with the default item trends, so its members predict with them.
+  const a = await predictMembers(input, [fitted.members[0]!], 420, 28, { itemTrends: true });
+  const b = await predictMembers(input, [fitted.members[1]!], 420, 28, { itemTrends: true });
   let differ = 0;
   for (let i = 0; i < f.q.length; i++) {
     assert.ok(Math.abs(f.q[i]! - (a.q[i]! + b.q[i]!) / 2) < 1e-6, `value ${i}`);
@@ -81,27 +82,27 @@ test("gbdt_quantile_pair: a scaled and an unscaled member, averaged level by lev
   assert.ok(differ > 0, "the members differ");
 });
 
-test("gbdt_quantile with item trends: the item columns reach the boosters", async () => {
+test("gbdt_quantile: the item trend columns reach the boosters (not with itemTrends false)", async () => {
   const input = testFitInput({ shape: [5, 450, 2] });
-  const fitted = (await gbdtQuantile({ params: quick, threads: 1, itemTrends: true }).fit(
-    input,
-  )) as GbdtQuantileFitted;
+  const fitted = (await gbdtQuantile({ params: quick, threads: 1 }).fit(input)) as GbdtQuantileFitted;
   const names = fitted.boosters[2]!.model.featureNames;
   for (const n of ITEM_FEATURE_NAMES) assert.ok(names.includes(n), n);
-  const plain = (await gbdtQuantile({ params: quick, threads: 1 }).fit(input)) as GbdtQuantileFitted;
+  const plain = (await gbdtQuantile({ params: quick, threads: 1, itemTrends: false }).fit(
+    input,
+  )) as GbdtQuantileFitted;
   assert.ok(!plain.boosters[2]!.model.featureNames.includes(ITEM_FEATURE_NAMES[0]!));
 });
 
 test("gbdt_quantile with one member is the plain fit: the same boosters and forecasts as fitting its data directly", async () => {
   const input = testFitInput({ shape: [5, 450, 2] });
   const fitted = (await gbdtQuantile({ params: quick, threads: 1 }).fit(input)) as GbdtQuantileFitted;
-  const data = await trainingData(input, { scale: DEFAULT_SCALE });
+  const data = await trainingData(input, { scale: DEFAULT_SCALE, itemTrends: true });
   const boosters = await fitQuantileBoosters(data, input.levels, input.seed, { params: quick, threads: 1 });
   assert.deepEqual(
     fitted.boosters.map((b) => b.numTrees),
     boosters.map((b) => b.numTrees),
   );
-  const { rows, matrix } = forecastMatrix(input, 420, 28);
+  const { rows, matrix } = forecastMatrix(input, 420, 28, { itemTrends: true });
   const scale = rowScales(matrix, DEFAULT_SCALE);
   const want = emptyForecast(420, 28, input.levels, input.panel.keys.length, false);
   await predictQuantilesInto(

@@ -211,10 +211,11 @@ export async function predictMembers(
 
 /**
  * The main model: one global gradient-boosted tree model per quantile level, trained with pinball loss on
- * features as of each origin (direct multi-horizon: the horizon is a feature), early stopping on the most
- * recent part of the training window; targets and level features divided by a per-series scale (`scale: null`:
- * units). `members` makes it an ensemble (each member on its own random share of the training rows, quantiles
- * averaged, e.g. PAIR_MEMBERS); `itemTrends` adds the item-level demand trends (features/item-demand.ts).
+ * features as of each origin (direct multi-horizon: the horizon is a feature) plus the item-level demand trends
+ * of features/item-demand.ts (`itemTrends: false` leaves them out), early stopping on the most recent part of
+ * the training window; targets and level features divided by a per-series scale (`scale: null`: units).
+ * `members` makes it an ensemble (each member on its own random share of the training rows, quantiles
+ * averaged, e.g. PAIR_MEMBERS).
  */
 export function gbdtQuantile(
   options: Omit<FeatureModelOptions, "scale"> &
@@ -225,7 +226,7 @@ export function gbdtQuantile(
     } = {},
 ): Forecaster {
   const specs = options.members ?? [options.scale === undefined ? DEFAULT_SCALE : options.scale];
-  const itemTrends = options.itemTrends ?? false;
+  const itemTrends = options.itemTrends ?? true;
   return {
     name: options.name ?? "gbdt_quantile",
     async fit(input: FitInput): Promise<GbdtQuantileFitted> {

@@ -47,12 +47,13 @@ export const MODELS: Record<
   sarima: { describe: "SARIMA(1,0,1)(0,1,1)7 per series (arima/ctsa)", make: () => sarima() },
   mstl_ets: { describe: "MSTL + AutoETS per series (augurs)", make: () => mstlEts() },
   gbdt_quantile: {
-    describe: "global GBDT, one pinball model per quantile on per-series scaled targets (the main model)",
+    describe:
+      "global GBDT, one pinball model per quantile on per-series scaled targets, with item-level trends (the main model)",
     make: (o) => gbdtQuantile({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
   },
   gbdt_quantile_pair: {
     describe:
-      "gbdt_quantile plus a unit-target member, each on a random half of the training rows, quantiles averaged",
+      "gbdt_quantile_no_items plus a unit-target member, each on a random half of the training rows, quantiles averaged",
     optIn: true,
     make: (o) =>
       gbdtQuantile({
@@ -60,12 +61,13 @@ export const MODELS: Record<
         originStep: o.originStep,
         rowSample: o.rowSample,
         members: PAIR_MEMBERS,
+        itemTrends: false,
         name: "gbdt_quantile_pair",
       }),
   },
   gbdt_quantile_pair_weighted: {
     describe:
-      "gbdt_quantile plus a scaled member weighted by scale (raw pinball objective), each on half the rows, averaged",
+      "gbdt_quantile_no_items plus a scaled member weighted by scale (raw pinball objective), each on half the rows, averaged",
     optIn: true,
     make: (o) =>
       gbdtQuantile({
@@ -73,19 +75,20 @@ export const MODELS: Record<
         originStep: o.originStep,
         rowSample: o.rowSample,
         members: [DEFAULT_SCALE, { ...DEFAULT_SCALE, weight: "scale" }],
+        itemTrends: false,
         name: "gbdt_quantile_pair_weighted",
       }),
   },
-  gbdt_quantile_items: {
-    describe: "gbdt_quantile plus item-level demand trends (the product over all its stores)",
+  gbdt_quantile_no_items: {
+    describe: "gbdt_quantile without the item-level demand trends (the main model before 2026-11-26 13:00)",
     optIn: true,
     make: (o) =>
       gbdtQuantile({
         threads: o.threads,
         originStep: o.originStep,
         rowSample: o.rowSample,
-        itemTrends: true,
-        name: "gbdt_quantile_items",
+        itemTrends: false,
+        name: "gbdt_quantile_no_items",
       }),
   },
   gbdt_quantile_unscaled: {
@@ -98,6 +101,7 @@ export const MODELS: Record<
         originStep: o.originStep,
         rowSample: o.rowSample,
         scale: null,
+        itemTrends: false,
         name: "gbdt_quantile_unscaled",
       }),
   },
