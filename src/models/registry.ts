@@ -20,6 +20,11 @@ export interface ModelOptions {
   rowSample?: number;
 }
 
+/** The options every GBDT forecaster takes from the backtest. */
+function fitOptions(o: ModelOptions): { threads?: number; originStep?: number; rowSample?: number } {
+  return { threads: o.threads, originStep: o.originStep, rowSample: o.rowSample };
+}
+
 /**
  * Every forecaster by name, with a one-line description (for --help and reports); `optIn` ones run only when
  * named (comparison variants, not part of the default backtest).
@@ -49,7 +54,7 @@ export const MODELS: Record<
   gbdt_quantile: {
     describe:
       "global GBDT, one pinball model per quantile on per-series scaled targets, with item-level trends (the main model)",
-    make: (o) => gbdtQuantile({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
+    make: (o) => gbdtQuantile(fitOptions(o)),
   },
   gbdt_quantile_pair: {
     describe:
@@ -57,9 +62,7 @@ export const MODELS: Record<
     optIn: true,
     make: (o) =>
       gbdtQuantile({
-        threads: o.threads,
-        originStep: o.originStep,
-        rowSample: o.rowSample,
+        ...fitOptions(o),
         members: PAIR_MEMBERS,
         itemTrends: false,
         name: "gbdt_quantile_pair",
@@ -71,9 +74,7 @@ export const MODELS: Record<
     optIn: true,
     make: (o) =>
       gbdtQuantile({
-        threads: o.threads,
-        originStep: o.originStep,
-        rowSample: o.rowSample,
+        ...fitOptions(o),
         members: [DEFAULT_SCALE, { ...DEFAULT_SCALE, weight: "scale" }],
         itemTrends: false,
         name: "gbdt_quantile_pair_weighted",
@@ -84,9 +85,7 @@ export const MODELS: Record<
     optIn: true,
     make: (o) =>
       gbdtQuantile({
-        threads: o.threads,
-        originStep: o.originStep,
-        rowSample: o.rowSample,
+        ...fitOptions(o),
         itemTrends: false,
         name: "gbdt_quantile_no_items",
       }),
@@ -97,9 +96,7 @@ export const MODELS: Record<
     optIn: true,
     make: (o) =>
       gbdtQuantile({
-        threads: o.threads,
-        originStep: o.originStep,
-        rowSample: o.rowSample,
+        ...fitOptions(o),
         scale: null,
         itemTrends: false,
         name: "gbdt_quantile_unscaled",
@@ -110,9 +107,7 @@ export const MODELS: Record<
     optIn: true,
     make: (o) =>
       gbdtQuantile({
-        threads: o.threads,
-        originStep: o.originStep,
-        rowSample: o.rowSample,
+        ...fitOptions(o),
         censored: true,
         name: "gbdt_quantile_censored",
       }),
@@ -121,11 +116,11 @@ export const MODELS: Record<
     describe:
       "gbdt_quantile (unscaled) with one model set per horizon bucket (1-7, 8-14, 15-28) instead of horizon as a feature",
     optIn: true,
-    make: (o) => gbdtHorizonBuckets({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
+    make: (o) => gbdtHorizonBuckets(fitOptions(o)),
   },
   gbdt_tweedie: {
     describe: "global GBDT with Tweedie loss, negative binomial quantiles",
-    make: (o) => gbdtTweedie({ threads: o.threads, originStep: o.originStep, rowSample: o.rowSample }),
+    make: (o) => gbdtTweedie(fitOptions(o)),
   },
 };
 
