@@ -146,34 +146,14 @@ export async function loadDailyPanel(wh: Warehouse, options: PanelOptions = {}):
   const series = await wh.all<{ store_id: string; product_id: string; first_day: number; last_day: number }>(
     "SELECT store_id, product_id, first_day, last_day FROM temp.panel_series ORDER BY sid",
   );
-  const n = series.length;
   const dataEnd = series.reduce((m, s) => Math.max(m, s.last_day), Number.NEGATIVE_INFINITY);
-  const end = options.end ?? dataEnd;
-  const indptr = new Int32Array(n + 1);
-  const start = new Int32Array(n);
-  series.forEach((s, i) => {
-    start[i] = s.first_day;
-    indptr[i + 1] = indptr[i]! + (end - s.first_day + 1);
-  });
-  const total = indptr[n]!;
-  const panel: DailyPanel = {
-    storeId: series.map((s) => s.store_id),
-    productId: series.map((s) => s.product_id),
-    indptr,
-    start,
-    end,
-    units: new Float32Array(total).fill(Number.NaN),
-    demand: new Float32Array(total).fill(Number.NaN),
-    price: new Float32Array(total).fill(Number.NaN),
-    regularPrice: new Float32Array(total).fill(Number.NaN),
-    onPromo: new Uint8Array(total),
-    promoDiscount: new Float32Array(total),
-    inAssortment: new Uint8Array(total),
-    stockout: new Uint8Array(total),
-    categoricals: [],
-    region: [],
-    numerics: [],
-  };
+  const panel = emptyPanel(
+    series.map((s) => s.store_id),
+    series.map((s) => s.product_id),
+    Int32Array.from(series, (s) => s.first_day),
+    options.end ?? dataEnd,
+  );
+  const { end } = panel;
   // Each row's position in the panel arrays computed in SQL (the series' offset minus its first day, plus the day)
   // and the three flags packed in one byte: 6 columns cross from DuckDB to JS instead of 9. (Without series, `end`
   // is -Infinity and no row joins.)
@@ -272,4 +252,33 @@ export function panelStart(daily: DailyPanel): Day {
   let start = Number.POSITIVE_INFINITY;
   for (let i = 0; i < daily.start.length; i++) start = Math.min(start, daily.start[i]!);
   return start;
+}
+
+/**
+ * A panel of the given series from their first days to `end`, every value unknown (NaN; flags and discount 0), for
+ * the loaders to fill.
+ */
+export function emptyPanel(storeId: string[], productId: string[], start: Int32Array, end: Day): DailyPanel {
+  const n = start.length;
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + (end - start[i]! + 1);
+  const total = indptr[n]!;
+  return {
+    storeId,
+    productId,
+    indptr,
+    start,
+    end,
+    units: new Float32Array(total).fill(Number.NaN),
+    demand: new Float32Array(total).fill(Number.NaN),
+    price: new Float32Array(total).fill(Number.NaN),
+    regularPrice: new Float32Array(total).fill(Number.NaN),
+    onPromo: new Uint8Array(total),
+    promoDiscount: new Float32Array(total),
+    inAssortment: new Uint8Array(total),
+    stockout: new Uint8Array(total),
+    categoricals: [],
+    region: [],
+    numerics: [],
+  };
 }

@@ -106,11 +106,7 @@ export class Warehouse {
   ): Promise<TypedColumns<T>> {
     const names = Object.keys(kinds) as (keyof T & string)[];
     const result = await this.connection.run(sql, params);
-    const index = names.map((name) => {
-      const i = result.columnNames().indexOf(name);
-      if (i < 0) throw new Error(`readTyped: column "${name}" is not in the query result`);
-      return i;
-    });
+    const index = resultColumns(result.columnNames(), names, "readTyped");
     let capacity = 1 << 16;
     let cols = names.map((name) => new TYPED[kinds[name]](capacity));
     let n = 0;
@@ -159,11 +155,7 @@ export class Warehouse {
   ): Promise<void> {
     const names = Object.keys(kinds) as (keyof T & string)[];
     const result = await this.connection.run(sql, params);
-    const index = names.map((name) => {
-      const i = result.columnNames().indexOf(name);
-      if (i < 0) throw new Error(`scanTyped: column "${name}" is not in the query result`);
-      return i;
-    });
+    const index = resultColumns(result.columnNames(), names, "scanTyped");
     let capacity = 0;
     let cols: (Float32Array | Float64Array | Int32Array | Uint8Array)[] = [];
     const view = {} as TypedColumns<T>;
@@ -324,4 +316,13 @@ function copyBlock(
     i++;
   }
   return true;
+}
+
+/** Positions of `names` among a result's columns; a missing one is a programming error naming the method. */
+function resultColumns(columns: string[], names: string[], method: string): number[] {
+  return names.map((name) => {
+    const i = columns.indexOf(name);
+    if (i < 0) throw new Error(`${method}: column "${name}" is not in the query result`);
+    return i;
+  });
 }

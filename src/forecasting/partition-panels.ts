@@ -1,6 +1,7 @@
 import { type Day, formatDay } from "../core/days.ts";
 import {
   type DailyPanel,
+  emptyPanel,
   PANEL_VALUE_KINDS,
   PANEL_VALUES_SQL,
   placeRows,
@@ -70,28 +71,14 @@ export async function loadPartitionPanels(
        ORDER BY s.dk, s.store_id, s.product_id`,
       { dk: "i32", sc: "i32", pc: "i32", first_day: "i32" },
     );
-    const n = series.dk.length;
-    const indptr = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + (end - series.first_day[i]! + 1);
-    const total = indptr[n]!;
-    const daily: DailyPanel = {
-      storeId: Array.from(series.sc, (c) => storeName[c]!),
-      productId: Array.from(series.pc, (c) => productName[c]!),
-      indptr,
-      start: series.first_day,
+    const daily = emptyPanel(
+      Array.from(series.sc, (c) => storeName[c]!),
+      Array.from(series.pc, (c) => productName[c]!),
+      series.first_day,
       end,
-      units: new Float32Array(total).fill(Number.NaN),
-      demand: new Float32Array(total).fill(Number.NaN),
-      price: new Float32Array(total).fill(Number.NaN),
-      regularPrice: new Float32Array(total).fill(Number.NaN),
-      onPromo: new Uint8Array(total),
-      promoDiscount: new Float32Array(total),
-      inAssortment: new Uint8Array(total),
-      stockout: new Uint8Array(total),
-      categoricals: [],
-      region: [],
-      numerics: [],
-    };
+    );
+    const { indptr } = daily;
+    const n = series.dk.length;
     // Each row's series from its (store, product) codes; its position is the series' offset minus its first day
     // plus the row's day.
     const dense = stores.length * nP <= DENSE_CODES;
