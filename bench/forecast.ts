@@ -14,14 +14,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config/load.ts";
-import { QUANTILES } from "../src/core/quantiles.ts";
 import { runEtl } from "../src/data/etl.ts";
 import { loadDailyPanel } from "../src/data/to-panel.ts";
 import { Warehouse } from "../src/data/warehouse.ts";
 import { forecastJob } from "../src/forecasting/batch.ts";
-import { loadChainContext } from "../src/forecasting/chain-context.ts";
+import { chainFitInput, loadChainContext } from "../src/forecasting/chain-context.ts";
 import { forecastPartitions } from "../src/forecasting/partitions.ts";
-import { demandPanel } from "../src/models/forecaster.ts";
 import { ProductionModel } from "../src/models/production-model.ts";
 import { loadSimulation } from "../src/simulate/load.ts";
 import { simulate } from "../src/simulate/simulate.ts";
@@ -118,25 +116,14 @@ async function trainModel(wh: Warehouse, dir: string): Promise<{ trainSeries: nu
   const dcs = await forecastPartitions(wh);
   // A small model is enough to time serving: trained on the first DC only, 20 trees per level.
   const daily = await loadDailyPanel(wh, { dc: dcs[0]! });
-  const model = await ProductionModel.fit(
-    {
-      panel: demandPanel(daily),
-      trainStart: ctx.dataStart,
-      trainEnd: ctx.dataEnd,
-      horizon: 28,
-      levels: QUANTILES,
-      seed: 1,
-      features: { daily, calendar: ctx.calendar, settings, weather: ctx.weather },
-    },
-    {
-      params: { iterations: trees, maxLeaves: 31, earlyStoppingRounds: 0 },
-      threads,
-      originStep: 14,
-      rowSample: 0.2,
-      validDays: 0,
-      tweedie: true,
-    },
-  );
+  const model = await ProductionModel.fit(chainFitInput(ctx, daily, settings), {
+    params: { iterations: trees, maxLeaves: 31, earlyStoppingRounds: 0 },
+    threads,
+    originStep: 14,
+    rowSample: 0.2,
+    validDays: 0,
+    tweedie: true,
+  });
   writeFileSync(join(dir, "model.json"), model.serialize());
   return { trainSeries: daily.storeId.length };
 }

@@ -1,9 +1,7 @@
 import { loadConfig } from "../config/load.ts";
-import { QUANTILES } from "../core/quantiles.ts";
 import { type DailyPanel, loadDailyPanel } from "../data/to-panel.ts";
 import { Warehouse } from "../data/warehouse.ts";
-import { type ChainContext, loadChainContext } from "../forecasting/chain-context.ts";
-import { demandPanel } from "../models/forecaster.ts";
+import { type ChainContext, chainFitInput, loadChainContext } from "../forecasting/chain-context.ts";
 import { ProductionModel } from "../models/production-model.ts";
 import { simulatedWarehouse } from "./sim-warehouse.test-support.ts";
 
@@ -26,17 +24,10 @@ export async function testChain(): Promise<{
   const wh = await Warehouse.open(db);
   const ctx = await loadChainContext(wh);
   const daily = await loadDailyPanel(wh);
-  const model = await ProductionModel.fit(
-    {
-      panel: demandPanel(daily),
-      trainStart: ctx.dataStart,
-      trainEnd: ctx.dataEnd,
-      horizon: 28,
-      levels: QUANTILES,
-      seed: 1,
-      features: { daily, calendar: ctx.calendar, settings: testSettings, weather: ctx.weather },
-    },
-    { params: { iterations: 10, maxLeaves: 7, minDataInLeaf: 20 }, threads: 1, tweedie: true },
-  );
+  const model = await ProductionModel.fit(chainFitInput(ctx, daily, testSettings), {
+    params: { iterations: 10, maxLeaves: 7, minDataInLeaf: 20 },
+    threads: 1,
+    tweedie: true,
+  });
   return { dir, db, wh, model, ctx, daily };
 }

@@ -1,8 +1,12 @@
 import type { Day } from "../core/days.ts";
 import { InputError } from "../core/errors.ts";
+import { QUANTILES } from "../core/quantiles.ts";
+import type { DailyPanel } from "../data/to-panel.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { type CalendarFlags, loadCalendar } from "../features/calendar.ts";
+import type { FeatureSettings } from "../features/names.ts";
 import { loadWeather, type WeatherIndex } from "../features/weather.ts";
+import { demandPanel, type FeatureData, type FitInput } from "../models/forecaster.ts";
 
 /** What every partition of a forecast job shares: the data's span, the calendar and the weather, chain-wide. */
 export interface ChainContext {
@@ -40,4 +44,25 @@ export async function loadChainContext(wh: Warehouse, cutoff?: Day): Promise<Cha
 /** Whether the warehouse has any weather (what a model's schema is checked against). */
 export async function hasWeather(wh: Warehouse): Promise<boolean> {
   return (await wh.scalar("SELECT count(*) FROM (SELECT 1 FROM weather LIMIT 1)")) > 0;
+}
+
+/**
+ * A production model's fit input over the chain's whole span: `daily` (the chain or a part of it) with the
+ * chain's calendar and weather, 28-day horizon, the six levels.
+ */
+export function chainFitInput(
+  ctx: ChainContext,
+  daily: DailyPanel,
+  settings: FeatureSettings,
+  seed = 1,
+): FitInput & { features: FeatureData } {
+  return {
+    panel: demandPanel(daily),
+    trainStart: ctx.dataStart,
+    trainEnd: ctx.dataEnd,
+    horizon: 28,
+    levels: QUANTILES,
+    seed,
+    features: { daily, calendar: ctx.calendar, settings, weather: ctx.weather },
+  };
 }
