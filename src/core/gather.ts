@@ -8,3 +8,10 @@ export function gather(src: ArrayLike<number>, idx: ArrayLike<number>): Float32A
   for (let k = 0; k < idx.length; k++) out[k] = src[idx[k]!]!;
   return out;
 }
+
+/** `src[idx[k]]` for every k, as a new Int32Array (row keys: series, origins, horizons); a loop, as `gather`. */
+export function gatherInt32(src: ArrayLike<number>, idx: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = src[idx[k]!]!;
+  return out;
+}

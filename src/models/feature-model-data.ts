@@ -1,5 +1,5 @@
 import type { Day } from "../core/days.ts";
-import { gather } from "../core/gather.ts";
+import { gather, gatherInt32 } from "../core/gather.ts";
 import { Rng } from "../core/rng.ts";
 import { buildFeatures, type FeatureMatrix, type FeatureRows } from "../features/build.ts";
 import { withItemTrends } from "../features/item-demand.ts";
@@ -112,9 +112,9 @@ export async function trainingMatrix(input: FitInput, options: FeatureModelOptio
 }
 
 /** The matrix restricted to rows `idx` (in that order). */
-export function selectRows(m: FeatureMatrix, idx: Int32Array): FeatureMatrix {
+export function selectRows(m: FeatureMatrix, idx: ArrayLike<number>): FeatureMatrix {
   const pick = (a: Float32Array) => gather(a, idx);
-  const rows = (a: Int32Array) => Int32Array.from(idx, (r) => a[r]!);
+  const rows = (a: Int32Array) => gatherInt32(a, idx);
   return {
     ...m,
     columns: m.columns.map(pick),

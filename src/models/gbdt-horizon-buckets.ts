@@ -1,8 +1,6 @@
 import type { Day } from "../core/days.ts";
-import { gather } from "../core/gather.ts";
-import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
-import { type FeatureModelOptions, forecastMatrix, trainingData } from "./feature-model-data.ts";
+import { type FeatureModelOptions, forecastMatrix, selectRows, trainingData } from "./feature-model-data.ts";
 import {
   emptyForecast,
   type FitInput,
@@ -52,14 +50,8 @@ export function gbdtHorizonBuckets(
             for (let r = 0; r < rows.horizon.length; r++) {
               if (rows.horizon[r]! >= lo && rows.horizon[r]! <= hi) idx.push(r);
             }
-            const pick = (a: Int32Array) => Int32Array.from(idx, (r) => a[r]!);
-            const sub: FeatureRows = {
-              series: pick(rows.series),
-              origin: pick(rows.origin),
-              horizon: pick(rows.horizon),
-            };
-            const columns = matrix.columns.map((c) => gather(c, idx));
-            await predictQuantilesInto(f, boosters, sub, columns);
+            const sub = selectRows(matrix, idx);
+            await predictQuantilesInto(f, boosters, sub.rows, sub.columns);
           }
           return f;
         },
