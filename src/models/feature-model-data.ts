@@ -2,9 +2,11 @@ import type { Day } from "../core/days.ts";
 import { gather, gatherInt32 } from "../core/gather.ts";
 import { Rng } from "../core/rng.ts";
 import { buildFeatures, type FeatureMatrix, type FeatureRows } from "../features/build.ts";
+import { withGroupTrends } from "../features/group-demand.ts";
 import { withItemTrends } from "../features/item-demand.ts";
 import { buildFeaturesParallel, featureThreads } from "../features/parallel.ts";
 import { forecastRows, trainingRows } from "../features/rows.ts";
+import { likelyStockoutDays, rowsOutsideMask, type ZeroRunRule } from "../features/zero-runs.ts";
 import { Dataset } from "../gbdt/dataset.ts";
 import { defaultThreads } from "../gbdt/pool.ts";
 import type { FeatureData, FitInput } from "./forecaster.ts";
@@ -64,6 +66,12 @@ export interface FeatureModelOptions {
   scale?: ScaleSpec;
   /** Append the item-level (all stores) demand trends of features/item-demand.ts to the matrix. */
   itemTrends?: boolean;
+  /** Append the store and store-department demand trends and shares of features/group-demand.ts. */
+  groupTrends?: boolean;
+  /** Training window in days ending at trainEnd, overriding FitInput.trainStart (may reach further back). */
+  trainDays?: number;
+  /** Leave likely-stockout zero runs (features/zero-runs.ts, decided on the training window) out of the targets. */
+  zeroRuns?: ZeroRunRule;
 }
 
 /** The matrix without the named feature columns (the same object when none of them is there). */
@@ -90,8 +98,9 @@ function requireFeatures(input: FitInput): FeatureData {
  */
 export async function trainingMatrix(input: FitInput, options: FeatureModelOptions): Promise<FeatureMatrix> {
   const fd = requireFeatures(input);
-  const rows = trainingRows(fd.daily, {
-    trainStart: input.trainStart,
+  const trainStart = options.trainDays ? input.trainEnd - options.trainDays + 1 : input.trainStart;
+  let rows = trainingRows(fd.daily, {
+    trainStart,
     trainEnd: input.trainEnd,
     origin: input.trainEnd + fd.settings.latencyDays,
     step: options.originStep ?? 7,
@@ -101,6 +110,18 @@ export async function trainingMatrix(input: FitInput, options: FeatureModelOptio
     seed: input.seed,
     censored: options.censored,
   });
+  if (options.zeroRuns) {
+    const keep = rowsOutsideMask(
+      fd.daily,
+      rows,
+      likelyStockoutDays(fd.daily, trainStart, input.trainEnd, options.zeroRuns),
+    );
+    rows = {
+      series: gatherInt32(rows.series, keep),
+      origin: gatherInt32(rows.origin, keep),
+      horizon: gatherInt32(rows.horizon, keep),
+    };
+  }
   const m = withoutFeatures(
     await buildFeaturesParallel(fd.daily, fd.calendar, fd.settings, rows, {
       weather: fd.weather,
@@ -108,7 +129,18 @@ export async function trainingMatrix(input: FitInput, options: FeatureModelOptio
     }),
     options.exclude,
   );
-  return options.itemTrends ? withItemTrends(m, fd.daily, fd.settings.latencyDays) : m;
+  return withExtraFeatures(m, fd, options);
+}
+
+/** The matrix with the optional item-level and group-level trend columns the options ask for appended. */
+function withExtraFeatures(
+  m: FeatureMatrix,
+  fd: FeatureData,
+  options: Pick<FeatureModelOptions, "itemTrends" | "groupTrends">,
+): FeatureMatrix {
+  const lat = fd.settings.latencyDays;
+  const items = options.itemTrends ? withItemTrends(m, fd.daily, lat) : m;
+  return options.groupTrends ? withGroupTrends(items, fd.daily, lat) : items;
 }
 
 /** The matrix restricted to rows `idx` (in that order). */
@@ -256,10 +288,10 @@ export function forecastMatrix(
   input: FitInput,
   origin: Day,
   horizon: number,
-  options: Pick<FeatureModelOptions, "itemTrends"> = {},
+  options: Pick<FeatureModelOptions, "itemTrends" | "groupTrends"> = {},
 ): { rows: FeatureRows; matrix: FeatureMatrix } {
   const fd = requireFeatures(input);
   const rows = forecastRows(fd.daily, origin, horizon, fd.settings.latencyDays);
   const m = buildFeatures(fd.daily, fd.calendar, fd.settings, rows, { weather: fd.weather });
-  return { rows, matrix: options.itemTrends ? withItemTrends(m, fd.daily, fd.settings.latencyDays) : m };
+  return { rows, matrix: withExtraFeatures(m, fd, options) };
 }

@@ -194,7 +194,7 @@ export async function predictMembers(
   members: readonly FittedMember[],
   origin: Day,
   horizon: number,
-  options: { itemTrends?: boolean } = {},
+  options: Pick<FeatureModelOptions, "itemTrends" | "groupTrends"> = {},
 ): Promise<QuantileForecast> {
   const { rows, matrix } = forecastMatrix(input, origin, horizon, options);
   const nSeries = input.panel.keys.length;
@@ -244,7 +244,10 @@ export function gbdtQuantile(
         boosters: members[0]!.boosters,
         members,
         predict: (origin: Day, horizon: number) =>
-          predictMembers(input, members, origin, horizon, { itemTrends }),
+          predictMembers(input, members, origin, horizon, {
+            itemTrends,
+            groupTrends: options.groupTrends,
+          }),
       };
     },
   };

@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import { DEFAULT_ZERO_RUN_RULE } from "../features/zero-runs.ts";
 import { movingQuantiles } from "./baselines/moving-quantiles.ts";
 import { mstlEts } from "./baselines/mstl-ets.ts";
 import { sarima } from "./baselines/sarima.ts";
@@ -101,6 +102,24 @@ export const MODELS: Record<
         itemTrends: false,
         name: "gbdt_quantile_unscaled",
       }),
+  },
+  gbdt_quantile_groups: {
+    describe:
+      "gbdt_quantile plus store and store-department demand trends and the item's share of its department",
+    optIn: true,
+    make: (o) => gbdtQuantile({ ...fitOptions(o), groupTrends: true, name: "gbdt_quantile_groups" }),
+  },
+  gbdt_quantile_long: {
+    describe: "gbdt_quantile on a 1095-day training window instead of the fold's (730 days)",
+    optIn: true,
+    make: (o) => gbdtQuantile({ ...fitOptions(o), trainDays: 1095, name: "gbdt_quantile_long" }),
+  },
+  gbdt_quantile_zero_runs: {
+    describe:
+      "gbdt_quantile with likely-stockout zero runs (7+ improbable zero days) left out of the training targets",
+    optIn: true,
+    make: (o) =>
+      gbdtQuantile({ ...fitOptions(o), zeroRuns: DEFAULT_ZERO_RUN_RULE, name: "gbdt_quantile_zero_runs" }),
   },
   gbdt_quantile_censored: {
     describe: "gbdt_quantile plus stockout days as lower bounds (censored second pass)",
