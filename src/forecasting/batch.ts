@@ -4,7 +4,7 @@ import { noProgress, type Progress } from "../core/progress.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import type { Warehouse } from "../data/warehouse.ts";
 import { fixCrossing, type QuantileForecast } from "../models/forecaster.ts";
-import type { ProductionModel } from "../models/production-model.ts";
+import type { PendingForecast, ProductionModel } from "../models/production-model.ts";
 import { activeSeries } from "./active.ts";
 import { type ChainContext, loadChainContext } from "./chain-context.ts";
 import { exportForecasts } from "./export.ts";
@@ -159,11 +159,12 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
       cpu: share * loadCpu,
     };
   };
-  // Pipelined: partition k's features and predictions are computed (JS: main thread and workers) while DuckDB
-  // (its own threads) runs the INSERT of partition k-1's rows (startPartitionWrite); k-1 is committed after that
-  // and before k's write starts. DuckDB work stays serial on the one connection, each partition is one
-  // transaction, committed in order, and afterPartition runs after its commit: a crash loses at most the
-  // partition whose write is in flight.
+  // Pipelined: partition k's features are built (main thread) while the background predict thread runs k-1's
+  // boosters and DuckDB (its own threads) runs the INSERT of k-2's rows (startPartitionWrite); then k-2 is
+  // committed, the main thread joins k-1's remaining blocks and starts k-1's write. DuckDB work stays serial on
+  // the one connection, each partition is one transaction, committed in order, and afterPartition runs after its
+  // commit: a crash loses at most the partitions in flight. With one thread, or `sequential`, a partition's
+  // boosters run on the calling thread(s) before the next one starts.
   let pending: { c: Computed; write: PartitionWrite; t: number; cpu: number } | null = null;
   const finish = async () => {
     if (!pending) return;
@@ -175,17 +176,7 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
     results[c.index] = written(c, rows, t + (performance.now() - t2) / 1000, cpu + cpuSeconds() - c2);
     await o.afterPartition?.(c.dc);
   };
-  for (let w = 0; w < work.length; w++) {
-    progress({ step: `forecast ${todo[work[w]!]}`, done: work[w]!, total: todo.length });
-    let c: Computed;
-    try {
-      c = await computePartition(o, ctx, await load(w), origin, horizon);
-    } catch (e) {
-      // Never leave DuckDB work in flight: the previous partition (computed in full) is committed first.
-      await finish();
-      throw e;
-    }
-    await finish();
+  const startWrite = async (c: Computed) => {
     const t2 = performance.now();
     const c2 = cpuSeconds();
     const write = await startPartitionWrite(wh, {
@@ -200,9 +191,45 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
       forecast: c.forecast,
     });
     pending = { c, write, t: (performance.now() - t2) / 1000, cpu: cpuSeconds() - c2 };
-    if (o.sequential) await finish();
+  };
+  const background = (o.threads ?? 1) > 1;
+  let running: Started | null = null;
+  // The running partition completed (its boosters joined), the previous one committed, its own INSERT started.
+  const complete = async () => {
+    const s = running;
+    if (!s) return;
+    running = null;
+    const c = await finishCompute(s);
+    await finish();
+    await startWrite(c);
+  };
+  try {
+    for (let w = 0; w < work.length; w++) {
+      progress({ step: `forecast ${todo[work[w]!]}`, done: work[w]!, total: todo.length });
+      let next: Started;
+      try {
+        next = await startCompute(o, ctx, await load(w), origin, horizon, background);
+      } catch (e) {
+        // Never leave work in flight: the partitions computed in full are written and committed first.
+        await complete();
+        await finish();
+        throw e;
+      }
+      await complete();
+      running = next;
+      if (o.sequential) {
+        await complete();
+        await finish();
+      }
+    }
+    await complete();
+    await finish();
+  } catch (e) {
+    // A failure after a partition was started (a write, afterPartition) leaves no prediction running.
+    const s = running as Started | null;
+    if (s) await s.pending.finish().catch(() => undefined);
+    throw e;
   }
-  await finish();
   progress({ step: "forecast", done: todo.length, total: todo.length });
   const tExport = performance.now();
   const out = o.out ? await exportForecasts(wh, origin, o.modelVersion, o.out) : null;
@@ -247,26 +274,50 @@ interface Computed extends Omit<PartitionResult, "status" | "rows"> {
   forecast: QuantileForecast;
 }
 
-/** Step 2 (JS, main thread and workers): features, the boosters, crossed quantiles sorted. */
-async function computePartition(
+/** A partition whose features are built and whose boosters may still be running. */
+interface Started {
+  l: Loaded;
+  pending: PendingForecast;
+  seconds: { features: number; predict: number };
+  cpu: { features: number; predict: number };
+}
+
+/** Step 2a (JS, main thread): features, then the boosters started (on the background thread with `background`). */
+async function startCompute(
   o: ForecastJobOptions,
   ctx: ChainContext,
   l: Loaded,
   origin: Day,
   horizon: number,
-): Promise<Computed> {
+  background: boolean,
+): Promise<Started> {
   const model = o.model;
   const t1 = performance.now();
   const c1 = cpuSeconds();
   const timings: Record<string, number> = {};
-  const f = await model.predict(
+  const pending = await model.startPredict(
     { daily: l.daily, calendar: ctx.calendar, settings: model.settings, weather: ctx.weather },
     origin,
     horizon,
-    { series: l.series, threads: o.threads, timings },
+    { series: l.series, threads: o.threads, timings, background },
   );
+  const features = timings.features ?? 0;
+  const featuresCpu = timings.featuresCpu ?? 0;
+  return {
+    l,
+    pending,
+    seconds: { features, predict: (performance.now() - t1) / 1000 - features },
+    cpu: { features: featuresCpu, predict: cpuSeconds() - c1 - featuresCpu },
+  };
+}
+
+/** Step 2b (JS, main thread and workers): the boosters finished (joined), crossed quantiles sorted. */
+async function finishCompute(s: Started): Promise<Computed> {
+  const t1 = performance.now();
+  const c1 = cpuSeconds();
+  const f = await s.pending.finish();
   const crossings = fixCrossing(f);
-  const predictS = (performance.now() - t1) / 1000 - (timings.features ?? 0);
+  const l = s.l;
   return {
     dc: l.dc,
     index: l.index,
@@ -276,11 +327,16 @@ async function computePartition(
     series: l.series.length,
     planned: l.planned,
     crossings,
-    seconds: { load: l.seconds, features: timings.features ?? 0, predict: predictS, write: 0 },
+    seconds: {
+      load: l.seconds,
+      features: s.seconds.features,
+      predict: s.seconds.predict + (performance.now() - t1) / 1000,
+      write: 0,
+    },
     cpu: {
       load: l.cpu,
-      features: timings.featuresCpu ?? 0,
-      predict: cpuSeconds() - c1 - (timings.featuresCpu ?? 0),
+      features: s.cpu.features,
+      predict: s.cpu.predict + cpuSeconds() - c1,
       write: 0,
     },
   };

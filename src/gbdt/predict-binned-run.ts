@@ -6,6 +6,7 @@ import { InputError } from "../core/errors.ts";
 import type { Booster } from "./booster.ts";
 import { JOB_PREDICT_BINNED } from "./jobs.ts";
 import { getPool } from "./pool.ts";
+import { type BackgroundPrediction, predictInBackground } from "./predict-background.ts";
 import {
   type BinnedEnsemble,
   type BinnedPredictState,
@@ -16,7 +17,7 @@ import {
   sameMappers,
   usedFeatures,
 } from "./predict-binned.ts";
-import { rowRuns, runStops } from "./predict-binned-runs.ts";
+import { completeRuns } from "./predict-binned-runs.ts";
 
 // Compiled once per booster (in shared memory, so the same arrays serve one thread or many).
 const compiled = new WeakMap<Booster, BinnedEnsemble | null>();
@@ -51,6 +52,73 @@ export async function predictBinned(
   groups: ArrayLike<number> | null = null,
 ): Promise<Float64Array[] | null> {
   if (!canPredictBinned(boosters)) return null;
+  const nRows = columns[0]?.length ?? 0;
+  const shared = threads > 1 && nRows > BLOCK;
+  const { state, scratch } = prepare(boosters, columns, shared, groups);
+  try {
+    if (shared) {
+      const pool = await getPool(threads);
+      pool.setup(state);
+      pool.run(JOB_PREDICT_BINNED, 0, 0, 0);
+    } else predictBinnedShare(state);
+    return state.out.map((raw, k) => boosters[k]!.fromRaw(raw));
+  } finally {
+    releaseScratch(scratch);
+  }
+}
+
+/** A binned prediction running on the background thread (startPredictBinned). */
+export interface PendingBinned {
+  /**
+   * Helps finish it on the calling thread (synchronously, before returning the promise), then resolves with the
+   * predictions when the background thread is done, as predictBinned returns them.
+   */
+  join(): Promise<Float64Array[]>;
+}
+
+/**
+ * predictBinned started on the background predict thread (predict-background.ts) instead of the pool: the
+ * columns are copied before this returns (the caller may reuse them at once) and the caller goes on with other
+ * work until it joins. Null when the boosters cannot share bins. Identical predictions.
+ */
+export async function startPredictBinned(
+  boosters: readonly Booster[],
+  columns: readonly ArrayLike<number>[],
+  groups: ArrayLike<number> | null = null,
+): Promise<PendingBinned | null> {
+  if (!canPredictBinned(boosters)) return null;
+  const { state, scratch } = prepare(boosters, columns, true, groups, true);
+  let background: BackgroundPrediction;
+  try {
+    background = await predictInBackground(state);
+  } catch (e) {
+    releaseScratch(scratch);
+    throw e;
+  }
+  return {
+    join: async () => {
+      try {
+        await background.join();
+      } finally {
+        releaseScratch(scratch);
+      }
+      return state.out.map((raw, k) => boosters[k]!.fromRaw(raw));
+    },
+  };
+}
+
+/**
+ * The state of a binned prediction. Float32 columns (the feature matrix) are read where they are when every
+ * thread can read them (on one thread; in shared memory when shared); the other used columns are copied into a
+ * kept scratch buffer (all as Float64 when some column is not Float32).
+ */
+function prepare(
+  boosters: readonly Booster[],
+  columns: readonly ArrayLike<number>[],
+  shared: boolean,
+  groups: ArrayLike<number> | null,
+  background = false,
+): { state: BinnedPredictState; scratch: ArrayBuffer | SharedArrayBuffer | null } {
   const mappers = boosters[0]!.model.mappers;
   const F = mappers.length;
   if (columns.length !== F) {
@@ -60,89 +128,114 @@ export async function predictBinned(
     );
   }
   const nRows = columns[0]?.length ?? 0;
-  const shared = threads > 1 && nRows > BLOCK;
   // Float32 when every column is (the feature matrix): the values the float walk compares, exactly.
   const f32 = columns.every((c) => c instanceof Float32Array);
-  const scratch = takeScratch((f32 ? 4 : 8) * F * nRows, shared);
+  // Only the features some tree splits on (a small model reads a fraction of them).
+  const used = usedFeatures(
+    boosters.map((b) => compiledOf(b)!),
+    F,
+  );
+  const direct = (c: ArrayLike<number>): c is Float32Array =>
+    f32 && (!shared || (c as Float32Array).buffer instanceof SharedArrayBuffer);
+  let copies = 0;
+  for (let f = 0; f < F; f++) if (used[f] === 1 && !direct(columns[f]!)) copies++;
+  const width = f32 ? 4 : 8;
+  const scratch = copies > 0 ? takeScratch(width * copies * nRows, shared) : null;
   try {
-    const x = f32 ? new Float32Array(scratch, 0, F * nRows) : new Float64Array(scratch, 0, F * nRows);
-    // Only the features some tree splits on (a small model reads a fraction of them).
-    const used = usedFeatures(
-      boosters.map((b) => compiledOf(b)!),
-      F,
-    );
-    columns.forEach((col, f) => {
-      if (used[f] === 0) return;
-      if (col instanceof Float32Array || col instanceof Float64Array) x.set(col, f * nRows);
-      else for (let i = 0; i < nRows; i++) x[f * nRows + i] = col[i]!;
-    });
-    return await predictOn(boosters, x, nRows, threads, shared, groups, used);
-  } finally {
+    const cols: (Float32Array | Float64Array)[] = [];
+    let k = 0;
+    for (let f = 0; f < F; f++) {
+      const col = columns[f]!;
+      if (used[f] === 0) cols.push(f32 ? new Float32Array(0) : new Float64Array(0));
+      else if (direct(col)) cols.push(col);
+      else {
+        const dst = f32
+          ? new Float32Array(scratch!, width * k * nRows, nRows)
+          : new Float64Array(scratch!, width * k * nRows, nRows);
+        k++;
+        if (col instanceof Float32Array || col instanceof Float64Array) dst.set(col);
+        else for (let i = 0; i < nRows; i++) dst[i] = col[i]!;
+        cols.push(dst);
+      }
+    }
+    return { state: stateOf(boosters, cols, nRows, shared, groups, used, background), scratch };
+  } catch (e) {
     releaseScratch(scratch);
+    throw e;
   }
 }
 
 /**
- * The copy of the columns (hundreds of MB for a DC partition) in a buffer kept from call to call: a fresh one
- * per call cost ~0.08 CPU-s per 100 MB in page faults (the batch job makes two calls per partition). A call
- * made while the buffer is in use gets a buffer of its own.
+ * Copies of the columns (hundreds of MB for a DC partition) in buffers kept from call to call: a fresh one per
+ * call cost ~0.08 CPU-s per 100 MB in page faults (the batch job makes two calls per partition, and with
+ * background prediction both are in flight at once, so two are kept). A call finding every kept buffer in use
+ * gets one of its own.
  */
-let kept: { buffer: ArrayBuffer | SharedArrayBuffer; busy: boolean } | null = null;
+const kept: { buffer: ArrayBuffer | SharedArrayBuffer; busy: boolean }[] = [];
+const KEEP = 2;
 
 function takeScratch(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
-  const fits =
-    kept !== null &&
-    !kept.busy &&
-    kept.buffer.byteLength >= bytes &&
-    kept.buffer instanceof SharedArrayBuffer === shared;
-  if (!fits && kept?.busy)
-    return shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
-  if (!fits)
-    kept = {
-      buffer: shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8)),
-      busy: false,
-    };
-  kept!.busy = true;
-  return kept!.buffer;
+  const make = () =>
+    shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
+  const fits = kept.find(
+    (k) => !k.busy && k.buffer.byteLength >= bytes && k.buffer instanceof SharedArrayBuffer === shared,
+  );
+  if (fits) {
+    fits.busy = true;
+    return fits.buffer;
+  }
+  // Replace a free buffer that does not fit (too small, or of the other kind), else keep one more.
+  const free = kept.findIndex((k) => !k.busy);
+  if (free < 0 && kept.length >= KEEP) return make();
+  const entry = { buffer: make(), busy: true };
+  if (free >= 0) kept[free] = entry;
+  else kept.push(entry);
+  return entry.buffer;
 }
 
-function releaseScratch(buffer: ArrayBuffer | SharedArrayBuffer): void {
-  if (kept?.buffer === buffer) kept.busy = false;
+function releaseScratch(buffer: ArrayBuffer | SharedArrayBuffer | null): void {
+  const k = kept.find((e) => e.buffer === buffer);
+  if (k) k.busy = false;
 }
 
-/** predictBinned on the column-major copy x (only the `used` features copied). */
-async function predictOn(
+/** The prediction state over the columns (only the `used` features are read). */
+function stateOf(
   boosters: readonly Booster[],
-  x: Float32Array | Float64Array,
+  columns: (Float32Array | Float64Array)[],
   nRows: number,
-  threads: number,
   shared: boolean,
   groups: ArrayLike<number> | null,
   used: Uint8Array,
-): Promise<Float64Array[]> {
+  background: boolean,
+): BinnedPredictState {
   const mappers = boosters[0]!.model.mappers;
-  const F = mappers.length;
   const buf = (bytes: number) =>
     shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
   const models = boosters.map((b) => compiledOf(b)!);
-  const r = groups ? rowRuns(groups, x, F, nRows, shared, used) : null;
+  // The runs are found by the first thread to work on it (completeRuns): the background thread, when it predicts.
   const state: BinnedPredictState = {
     kind: "predict-binned",
-    x,
+    columns,
     nRows,
     tables: binTables(mappers, shared, used),
     models,
     out: boosters.map(() => new Float64Array(buf(8 * nRows), 0, nRows)),
     next: new Int32Array(buf(4), 0, 1),
-    runs: r?.runs ?? null,
-    blockRun: r?.blockRun ?? null,
-    stops: r ? models.map((e) => runStops(e, r.varies, shared)) : null,
-    runVaries: r?.runVaries ?? null,
+    runs: null,
+    blockRun: null,
+    stops: null,
+    runVaries: null,
+    groups: groups === null ? null : gatherGroups(groups, shared),
   };
-  if (shared) {
-    const pool = await getPool(threads);
-    pool.setup(state);
-    pool.run(JOB_PREDICT_BINNED, 0, 0, 0);
-  } else predictBinnedShare(state);
-  return state.out.map((raw, k) => boosters[k]!.fromRaw(raw));
+  if (!background) completeRuns(state, shared);
+  return state;
+}
+
+/** The group ids as an Int32Array the threads can read. */
+function gatherGroups(groups: ArrayLike<number>, shared: boolean): Int32Array {
+  const out = shared
+    ? new Int32Array(new SharedArrayBuffer(Math.max(4, 4 * groups.length)), 0, groups.length)
+    : new Int32Array(groups.length);
+  for (let i = 0; i < groups.length; i++) out[i] = groups[i]!;
+  return out;
 }

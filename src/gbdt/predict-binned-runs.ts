@@ -3,7 +3,7 @@
  * share the features as of the origin, so a run descends a tree as one group through the splits on those
  * features and parts only at splits on features that vary within it (horizon, calendar, planned price).
  */
-import type { BinnedEnsemble, Scratch } from "./predict-binned.ts";
+import type { BinnedEnsemble, BinnedPredictState, Scratch } from "./predict-binned.ts";
 
 /** Rows quantized and walked together (256 rows x 106 features of bins = 27 KB; 64 and 1024 measured slower). */
 export const BLOCK = 256;
@@ -19,8 +19,7 @@ export const alloc = (bytes: number, shared: boolean) =>
  */
 export function rowRuns(
   groups: ArrayLike<number>,
-  x: Float32Array | Float64Array,
-  F: number,
+  columns: readonly (Float32Array | Float64Array)[],
   nRows: number,
   shared: boolean,
   used: Uint8Array,
@@ -46,14 +45,19 @@ export function rowRuns(
   for (let q = 0; q < nRuns; q++) cont.fill(1, runs[q]! + 1, runs[q + 1]!);
   // Float32 values compared as bits (equal bits: the same value, the same bin; a NaN or a zero of another bit
   // pattern only counts as varying, which is always safe); Float64 as values, NaN equal to NaN.
-  const bits = x instanceof Float32Array ? new Int32Array(x.buffer, x.byteOffset, x.length) : null;
+  const F = columns.length;
+  const bitsOf = (f: number) => {
+    const c = columns[f]!;
+    return c instanceof Float32Array ? new Int32Array(c.buffer, c.byteOffset, c.length) : null;
+  };
   const varies = new Uint8Array(F);
   for (let f = 0; f < F; f++) {
     if (used[f] === 0) continue; // never tested: its values (not copied) do not matter
-    const col = f * nRows;
+    const x = columns[f]!;
+    const bits = bitsOf(f);
     if (bits) {
       for (let r = 1; r < nRows; r++) {
-        if (cont[r] === 1 && bits[col + r] !== bits[col + r - 1]) {
+        if (cont[r] === 1 && bits[r] !== bits[r - 1]) {
           varies[f] = 1;
           break;
         }
@@ -61,8 +65,8 @@ export function rowRuns(
       continue;
     }
     for (let r = 1; r < nRows; r++) {
-      const v = x[col + r]!;
-      const u = x[col + r - 1]!;
+      const v = x[r]!;
+      const u = x[r - 1]!;
       if (cont[r] === 1 && v !== u && !(Number.isNaN(v) && Number.isNaN(u))) {
         varies[f] = 1;
         break;
@@ -75,14 +79,15 @@ export function rowRuns(
   const runVaries = new Uint32Array(alloc(4 * nRuns * W, shared), 0, nRuns * W);
   for (let f = 0; f < F; f++) {
     if (varies[f] === 0) continue;
-    const col = f * nRows;
+    const x = columns[f]!;
+    const bits = bitsOf(f);
     const word = f >>> 5;
     const bit = 1 << (f & 31);
     for (let q = 0; q < nRuns; q++) {
       for (let r = runs[q]! + 1; r < runs[q + 1]!; r++) {
         const differs = bits
-          ? bits[col + r] !== bits[col + r - 1]
-          : x[col + r] !== x[col + r - 1] && !(Number.isNaN(x[col + r]!) && Number.isNaN(x[col + r - 1]!));
+          ? bits[r] !== bits[r - 1]
+          : x[r] !== x[r - 1] && !(Number.isNaN(x[r]!) && Number.isNaN(x[r - 1]!));
         if (differs) {
           runVaries[q * W + word]! |= bit;
           break;
@@ -177,4 +182,23 @@ export function walkRuns(
       }
     }
   }
+}
+
+/** The run fields of a prediction state (see BinnedPredictState). */
+export type RunFields = Pick<BinnedPredictState, "runs" | "blockRun" | "stops" | "runVaries" | "groups">;
+
+/**
+ * Finds the runs of a state made with its group ids pending (state.groups) and sets its run fields (arrays in
+ * shared memory when `shared`); returns them, so a thread that found them can hand them to the others.
+ */
+export function completeRuns(s: BinnedPredictState, shared: boolean): RunFields {
+  if (s.groups !== null) {
+    const r = rowRuns(s.groups, s.columns, s.nRows, shared, s.tables.used);
+    s.runs = r.runs;
+    s.blockRun = r.blockRun;
+    s.stops = s.models.map((e) => runStops(e, r.varies, shared));
+    s.runVaries = r.runVaries;
+    s.groups = null;
+  }
+  return { runs: s.runs, blockRun: s.blockRun, stops: s.stops, runVaries: s.runVaries, groups: null };
 }

@@ -4,11 +4,15 @@ import { Rng } from "../core/rng.ts";
 import { Booster } from "./booster.ts";
 import { Dataset } from "./dataset.ts";
 import { closePools } from "./pool.ts";
+import { closePredictThread } from "./predict-background.ts";
 import { compileBinned } from "./predict-binned.ts";
-import { canPredictBinned, predictBinned } from "./predict-binned-run.ts";
+import { canPredictBinned, predictBinned, startPredictBinned } from "./predict-binned-run.ts";
 import { train } from "./train.ts";
 
-after(() => closePools());
+after(async () => {
+  await closePools();
+  await closePredictThread();
+});
 
 /** n rows: x0 uniform, x1 with 15% NaN, x2 a category 0..7 (some NaN), x3 heavy-tailed, x4 few distinct values. */
 function data(n: number, seed: number, wild = false) {
@@ -122,6 +126,23 @@ test("rows in runs (groups): features constant in a run are walked once per run,
     assert.ok(got !== null);
     for (const [k, p] of got.entries()) assert.deepEqual(p, want[k], `booster ${k}, ${threads} threads`);
   }
+  // On the background thread (the caller joining after other work): the same scores; the columns may be reused
+  // as soon as it has started (columns not in shared memory are copied).
+  const pending = await startPredictBinned(bs, cols, groups);
+  assert.ok(pending !== null);
+  const before = cols.map((c) => c.slice());
+  for (const c of cols) c.fill(Number.NaN);
+  const bg = await pending.join();
+  for (const [f, c] of cols.entries()) c.set(before[f]!);
+  for (const [k, p] of bg.entries()) assert.deepEqual(p, want[k], `booster ${k}, background`);
+  // Columns in shared memory are read in place.
+  const sharedCols = cols.map((c) => {
+    const out = new Float32Array(new SharedArrayBuffer(4 * c.length));
+    out.set(c);
+    return out;
+  });
+  const inPlace = await (await startPredictBinned(bs, sharedCols, groups))!.join();
+  for (const [k, p] of inPlace.entries()) assert.deepEqual(p, want[k], `booster ${k}, shared columns`);
   // Every row its own group, and one group of all rows.
   for (const gs of [Int32Array.from(groups, (_, i) => i), new Int32Array(groups.length)]) {
     const got = await predictBinned(bs, cols, 1, gs);

@@ -55,8 +55,11 @@ export interface BinTables {
 /** What a binned prediction pass shares with the pool. */
 export interface BinnedPredictState {
   kind: "predict-binned";
-  /** The features column-major: value (i, f) at x[f * nRows + i]. */
-  x: Float32Array | Float64Array;
+  /**
+   * The features by column: value (i, f) at columns[f][i] (all Float32 or all Float64; a feature no tree splits
+   * on may be an empty array). Shared with the workers: SharedArrayBuffer-backed when threads take part.
+   */
+  columns: (Float32Array | Float64Array)[];
   nRows: number;
   tables: BinTables;
   models: BinnedEnsemble[];
@@ -75,6 +78,11 @@ export interface BinnedPredictState {
   stops: Uint8Array[] | null;
   /** Per run, bit f of words [q * ceil(F / 32)..]: feature f varies within run q (see rowRuns). */
   runVaries: Uint32Array | null;
+  /**
+   * Group ids of the rows whose runs are still to be found (completeRuns, predict-binned-runs.ts) before any
+   * block is predicted; null once they are (or without runs).
+   */
+  groups: Int32Array | null;
 }
 
 /** Blocks a thread takes at a time from the shared counter. */
@@ -205,14 +213,13 @@ export function binTables(
 }
 
 /**
- * Bins of rows [r0, r1) of the column-major x (nRows rows) into `bins` (row-major, row r0 first). Numeric: the
+ * Bins of rows [r0, r1) of the feature columns into `bins` (row-major, row r0 first). Numeric: the
  * number of thresholds below the value, by a branch-free search over the padded thresholds; NaN and unseen
  * categories: the missing bin.
  */
 export function quantizeBlock(
   t: BinTables,
-  x: Float32Array | Float64Array,
-  nRows: number,
+  columns: readonly (Float32Array | Float64Array)[],
   r0: number,
   r1: number,
   bins: Uint8Array,
@@ -221,14 +228,14 @@ export function quantizeBlock(
   const { pad } = t;
   for (let f = 0; f < F; f++) {
     if (t.used[f] === 0) continue;
-    const col = f * nRows;
+    const col = columns[f]!;
     const miss = t.missing[f]!;
     if (t.categorical[f]) {
       const codes = t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]);
       let prev = Number.NaN;
       let prevBin = miss;
       for (let r = r0; r < r1; r++) {
-        const v = x[col + r]!;
+        const v = col[r]!;
         if (v !== prev) {
           prev = v;
           const b = Number.isNaN(v) ? -1 : indexOf(codes, v);
@@ -244,7 +251,7 @@ export function quantizeBlock(
     let prev = Number.NaN;
     let prevBin = miss;
     for (let r = r0; r < r1; r++) {
-      const v = x[col + r]!;
+      const v = col[r]!;
       if (v !== prev) {
         prev = v;
         // NaN fails every comparison of the search: it gets the missing bin.
@@ -275,7 +282,7 @@ function predictBlocks(s: BinnedPredictState, b0: number, b1: number, w: Scratch
     const r0 = s.runs ? s.runs[q0]! : b * BLOCK;
     const r1 = s.runs ? s.runs[q1]! : Math.min(s.nRows, r0 + BLOCK);
     const nb = r1 - r0;
-    quantizeBlock(s.tables, s.x, s.nRows, r0, r1, bins);
+    quantizeBlock(s.tables, s.columns, r0, r1, bins);
     for (let r = 0; r < nb; r++) w.idx[r] = r;
     for (let k = 0; k < s.models.length; k++) {
       const e = s.models[k]!;

@@ -20,7 +20,7 @@ import {
   featureSchemaOf,
 } from "./production-model-schema.ts";
 import { DEFAULT_SCALE, relativeFeatures, rowScales, type ScaleSpec } from "./series-scale.ts";
-import { predictIntoBinned } from "./serving-binned.ts";
+import { type PendingInto, predictIntoBinned, startIntoBinned } from "./serving-binned.ts";
 
 export {
   FEATURE_SET_VERSION,
@@ -60,6 +60,12 @@ export interface PredictOptions {
    * process CPU-seconds of the feature build ("featuresCpu").
    */
   timings?: Record<string, number>;
+}
+
+/** A forecast whose boosters may still be running (ProductionModel.startPredict). */
+export interface PendingForecast {
+  /** Completes the forecast (joins a background prediction). */
+  finish(): Promise<QuantileForecast>;
 }
 
 /**
@@ -146,6 +152,22 @@ export class ProductionModel {
     horizon: number,
     options: PredictOptions = {},
   ): Promise<QuantileForecast> {
+    return (await this.startPredict(fd, origin, horizon, options)).finish();
+  }
+
+  /**
+   * predict in two steps: this builds the features (on the calling thread) and starts the boosters; `finish`
+   * completes the forecast. With `background`, the boosters run on the background predict thread
+   * (src/gbdt/predict-background.ts) and the feature columns are free when this returns, so the caller can build
+   * the next partition's features while they run, and `finish` joins them (the calling thread takes the blocks
+   * still left); otherwise everything happens here, on `threads` threads. The forecast is the same either way.
+   */
+  async startPredict(
+    fd: FeatureData,
+    origin: Day,
+    horizon: number,
+    options: PredictOptions & { background?: boolean } = {},
+  ): Promise<PendingForecast> {
     if (horizon > this.horizon) {
       throw new InputError(
         `the model was trained for horizons up to ${this.horizon} days; ask for at most that many`,
@@ -158,8 +180,11 @@ export class ProductionModel {
     const daily = conformPanel(fd.daily, this.parts.dictionaries);
     const all = forecastRows(daily, origin, horizon, settings.latencyDays);
     const rows = options.series ? onlySeries(all, options.series, daily.storeId.length) : all;
+    const timings = options.timings;
     // The feature columns live only during this call: built in buffers kept from the previous call.
-    const columns = takeColumns();
+    const background = options.background === true;
+    const columns = takeColumns(background);
+    let held = false;
     try {
       const built = buildFeatures(daily, fd.calendar, settings, rows, {
         weather: this.withWeather ? fd.weather : null,
@@ -168,42 +193,71 @@ export class ProductionModel {
       const matrix = withoutFeatures(built, excludedFeatures(this.withWeather, settings));
       const t1 = performance.now();
       const c1 = process.cpuUsage(c0);
+      if (timings) {
+        timings.features = (timings.features ?? 0) + (t1 - t0) / 1000;
+        timings.featuresCpu = (timings.featuresCpu ?? 0) + (c1.user + c1.system) / 1e6;
+      }
       const f = emptyForecast(origin, horizon, this.levels, daily.storeId.length, true);
       const threads = options.threads ?? 1;
       const spec = this.parts.scale;
+      const pending: PendingInto[] = [];
       if (spec) {
         // Scaled quantile models see level features relative to each row's scale and predict on that axis; the
         // Tweedie mean model (other bins) sees the raw features.
         const scale = rowScales(matrix, spec);
-        const relative = relativeFeatures(matrix, scale, spec).columns;
-        if (!(await predictIntoBinned(f, this.boosters, null, rows, relative, threads, scale)))
+        const relative = relativeFeatures(matrix, scale, spec, columns.alloc).columns;
+        const q = options.background
+          ? await startIntoBinned(f, this.boosters, null, rows, relative, scale)
+          : null;
+        if (q) pending.push(q);
+        else if (!(await predictIntoBinned(f, this.boosters, null, rows, relative, threads, scale)))
           await predictQuantilesInto(f, this.boosters, rows, rowMajor(relative, threads > 1), threads, scale);
-        if (
+        const m =
+          this.parts.tweedie && options.background
+            ? await startIntoBinned(f, [], this.tweedie, rows, matrix.columns)
+            : null;
+        if (m) pending.push(m);
+        else if (
           this.parts.tweedie &&
           !(await predictIntoBinned(f, [], this.tweedie, rows, matrix.columns, threads))
         ) {
           const x = rowMajor(matrix.columns, threads > 1);
           await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
         }
-      } else if (!(await predictIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, threads))) {
-        // The boosters share one Dataset's bins, so the binned path above quantizes the rows once for all seven;
-        // a model that cannot be walked on bins comes here: one row-major copy for all seven boosters.
-        const x = rowMajor(matrix.columns, threads > 1);
-        await predictQuantilesInto(f, this.boosters, rows, x, threads);
-        // Only the mean: the level quantiles stay the pinball models' (the NB ones are not computed).
-        if (this.parts.tweedie)
-          await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
+      } else {
+        const both = options.background
+          ? await startIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns)
+          : null;
+        if (both) pending.push(both);
+        else if (!(await predictIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, threads))) {
+          // The boosters share one Dataset's bins, so the binned path above quantizes the rows once for all
+          // seven; a model that cannot be walked on bins comes here: one row-major copy for all seven boosters.
+          const x = rowMajor(matrix.columns, threads > 1);
+          await predictQuantilesInto(f, this.boosters, rows, x, threads);
+          // Only the mean: the level quantiles stay the pinball models' (the NB ones are not computed).
+          if (this.parts.tweedie)
+            await predictTweedieInto(f, this.parts.tweedie, daily, rows, x, threads, true);
+        }
       }
-      if (!this.parts.tweedie) meanFromQuantiles(f, rows);
-      const timings = options.timings;
-      if (timings) {
-        timings.features = (timings.features ?? 0) + (t1 - t0) / 1000;
-        timings.featuresCpu = (timings.featuresCpu ?? 0) + (c1.user + c1.system) / 1e6;
-        timings.boosters = (timings.boosters ?? 0) + (performance.now() - t1) / 1000;
-      }
-      return f;
+      const tweedie = this.parts.tweedie !== null;
+      const started = (performance.now() - t1) / 1000;
+      // Background predictions read the columns in place: they are released when those are joined.
+      held = pending.length > 0;
+      return {
+        finish: async () => {
+          const t2 = performance.now();
+          // Each join takes its blocks left before the next is awaited (see PendingBinned.join).
+          const joined = await Promise.allSettled(pending.map((p) => p.finish()));
+          // Released only once none of them reads the columns any more, failed or not.
+          if (held) columns.release();
+          for (const j of joined) if (j.status === "rejected") throw j.reason;
+          if (!tweedie) meanFromQuantiles(f, rows);
+          if (timings) timings.boosters = (timings.boosters ?? 0) + started + (performance.now() - t2) / 1000;
+          return f;
+        },
+      };
     } finally {
-      columns.release();
+      if (!held) columns.release();
     }
   }
 
@@ -221,30 +275,40 @@ export class ProductionModel {
   }
 }
 
-/** Feature column buffers of the last predict call, reused by the next (fresh ones cost their page faults). */
-let keptColumns: ArrayBuffer[] = [];
-let columnsBusy = false;
+/**
+ * Feature column buffers of earlier predict calls, reused by the next (fresh ones cost their page faults); a call
+ * holds what it took until it releases it, so a background prediction's columns are never reused while it runs
+ * (the batch job keeps two partitions' sets in use: one predicted, one being built).
+ */
+const keptColumns: ArrayBuffer[] = [];
+const keptShared: SharedArrayBuffer[] = [];
 
 /**
- * An allocator of Float32 columns over the kept buffers (fresh ones when a buffer is too small, or when another
- * call holds them), and `release` to keep what it handed out for the next call. Nothing handed out may be used
- * after release.
+ * An allocator of Float32 columns over the kept buffers (in shared memory with `shared`, for the threads that
+ * read them in place), and `release` to give back what it handed out. Nothing handed out may be used after
+ * release.
  */
-function takeColumns(): { alloc: (length: number) => Float32Array; release: () => void } {
-  if (columnsBusy) return { alloc: (length) => new Float32Array(length), release: () => {} };
-  columnsBusy = true;
-  const pool = keptColumns;
-  const used: ArrayBuffer[] = [];
+function takeColumns(shared: boolean): { alloc: (length: number) => Float32Array; release: () => void } {
+  const used: (ArrayBuffer | SharedArrayBuffer)[] = [];
   return {
     alloc: (length) => {
+      const pool: (ArrayBuffer | SharedArrayBuffer)[] = shared ? keptShared : keptColumns;
       const k = pool.findIndex((b) => b.byteLength >= 4 * length);
-      const buffer = k >= 0 ? pool.splice(k, 1)[0]! : new ArrayBuffer(4 * length);
+      const buffer =
+        k >= 0
+          ? pool.splice(k, 1)[0]!
+          : shared
+            ? new SharedArrayBuffer(4 * length)
+            : new ArrayBuffer(4 * length);
       used.push(buffer);
       return new Float32Array(buffer, 0, length);
     },
     release: () => {
-      keptColumns = used;
-      columnsBusy = false;
+      for (const b of used) {
+        if (b instanceof SharedArrayBuffer) keptShared.push(b);
+        else keptColumns.push(b);
+      }
+      used.length = 0;
     },
   };
 }

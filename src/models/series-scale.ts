@@ -105,16 +105,22 @@ const LEVEL_FEATURE =
 
 /**
  * The matrix with its demand-level features divided by the rows' scales (spec.relative), else the matrix
- * itself. Scales must come from the raw matrix (rowScales) before this.
+ * itself. Scales must come from the raw matrix (rowScales) before this. `alloc` gives the new columns (serving
+ * passes buffers it keeps; every element is written).
  */
-export function relativeFeatures(m: FeatureMatrix, scale: Float32Array, spec: ScaleSpec): FeatureMatrix {
+export function relativeFeatures(
+  m: FeatureMatrix,
+  scale: Float32Array,
+  spec: ScaleSpec,
+  alloc: (length: number) => Float32Array = (length) => new Float32Array(length),
+): FeatureMatrix {
   if (!spec.relative) return m;
   const keep = `demand_mean_w${spec.window}`;
   const columns = m.columns.map((col, f) => {
     const name = m.names[f]!;
     if (name === keep || !LEVEL_FEATURE.test(name)) return col;
     // A plain loop: Float32Array.from with a map function is several times slower on forecast-sized columns.
-    const out = new Float32Array(col.length);
+    const out = alloc(col.length);
     for (let r = 0; r < col.length; r++) out[r] = col[r]! / scale[r]!;
     return out;
   });

@@ -1,6 +1,6 @@
 import type { FeatureRows } from "../features/build.ts";
 import type { Booster } from "../gbdt/booster.ts";
-import { predictBinned } from "../gbdt/predict-binned-run.ts";
+import { predictBinned, startPredictBinned } from "../gbdt/predict-binned-run.ts";
 import type { QuantileForecast } from "./forecaster.ts";
 import { writeLevel } from "./gbdt-quantile.ts";
 
@@ -26,13 +26,55 @@ export async function predictIntoBinned(
   // Rows come series by series: a series' horizons walk the splits on features as of the origin once.
   const preds = await predictBinned(all, columns, threads, rows.series);
   if (preds === null) return false;
-  for (let k = 0; k < quantiles.length; k++) writeLevel(f, k, rows, preds[k]!, scale);
-  if (tweedie) {
-    const pred = preds[quantiles.length]!;
+  writeBinned(f, quantiles.length, tweedie !== null, rows, preds, scale);
+  return true;
+}
+
+/** predictIntoBinned started on the background predict thread; `finish` joins it and fills the forecast. */
+export interface PendingInto {
+  /** Helps the background thread finish (synchronously, see PendingBinned.join), then fills `f`. */
+  finish(): Promise<void>;
+}
+
+/**
+ * predictIntoBinned on the background predict thread (startPredictBinned): the columns are copied before this
+ * returns, so the caller may reuse them while the prediction runs; null (nothing started) when the boosters cannot
+ * be walked on shared bins. The forecast is filled by `finish`, with the same values.
+ */
+export async function startIntoBinned(
+  f: QuantileForecast,
+  quantiles: readonly Booster[],
+  tweedie: Booster | null,
+  rows: FeatureRows,
+  columns: readonly Float32Array[],
+  scale: Float32Array | null = null,
+): Promise<PendingInto | null> {
+  const all = tweedie ? [...quantiles, tweedie] : quantiles;
+  const pending = await startPredictBinned(all, columns, rows.series);
+  if (pending === null) return null;
+  return {
+    finish: async () => {
+      const preds = await pending.join();
+      writeBinned(f, quantiles.length, tweedie !== null, rows, preds, scale);
+    },
+  };
+}
+
+/** Writes the levels (the first nLevels predictions) and the Tweedie mean (the next, when present) into f. */
+function writeBinned(
+  f: QuantileForecast,
+  nLevels: number,
+  withTweedie: boolean,
+  rows: FeatureRows,
+  preds: Float64Array[],
+  scale: Float32Array | null,
+): void {
+  for (let k = 0; k < nLevels; k++) writeLevel(f, k, rows, preds[k]!, scale);
+  if (withTweedie) {
+    const pred = preds[nLevels]!;
     const mean = f.mean!;
     for (let r = 0; r < pred.length; r++) {
       mean[rows.series[r]! * f.horizon + rows.horizon[r]! - 1] = Math.max(0, pred[r]!);
     }
   }
-  return true;
 }

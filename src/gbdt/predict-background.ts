@@ -1,0 +1,156 @@
+/**
+ * A background thread for binned prediction: a state posted to it is predicted while the caller goes on with
+ * other work (the batch job builds the next partition's features), and the caller can join in later, taking the
+ * blocks still left from the same shared counter. Every block is computed whole by one thread, so the scores do
+ * not depend on who computed which block.
+ */
+import { Worker } from "node:worker_threads";
+import { type BinnedPredictState, predictBinnedShare } from "./predict-binned.ts";
+import type { RunFields } from "./predict-binned-runs.ts";
+import type { PredictWorkRequest } from "./predict-worker.ts";
+
+/** The running predict thread, its pending requests by id. */
+class PredictThread {
+  private pending = new Map<
+    number,
+    { resolve: () => void; reject: (e: Error) => void; runs: (r: RunFields) => void }
+  >();
+  private lastId = 0;
+  broken = false;
+
+  constructor(private readonly worker: Worker) {
+    worker.on("message", (m: { id?: number; error?: string; runs?: RunFields }) => {
+      if (m.id === undefined) return;
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.runs !== undefined) {
+        p.runs(m.runs);
+        return;
+      }
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) worker.unref();
+      if (m.error !== undefined) p.reject(new Error(`predict worker: ${m.error}`));
+      else p.resolve();
+    });
+    worker.on("error", (e) => this.fail(e));
+    worker.on("exit", (code) => this.fail(new Error(`predict worker exited (code ${code})`)));
+  }
+
+  /**
+   * Posts a state; `runs` resolves with its run fields once the thread has found them (completeRuns), `done`
+   * when the thread has no block of it left in hand.
+   */
+  run(state: BinnedPredictState): { runs: Promise<RunFields>; done: Promise<void> } {
+    if (this.broken) {
+      const e = Promise.reject(new Error("predict worker is not running"));
+      return { runs: e as Promise<never>, done: e };
+    }
+    const id = ++this.lastId;
+    let runs: (r: RunFields) => void = () => {};
+    let failRuns: (e: Error) => void = () => {};
+    const found = new Promise<RunFields>((resolve, reject) => {
+      runs = resolve;
+      failRuns = reject;
+    });
+    const done = new Promise<void>((resolve, reject) => {
+      this.pending.set(id, {
+        resolve,
+        reject: (e) => {
+          failRuns(e);
+          reject(e);
+        },
+        runs,
+      });
+      this.worker.ref();
+      this.worker.postMessage({ id, state } satisfies PredictWorkRequest);
+    });
+    return { runs: found, done };
+  }
+
+  async close(): Promise<void> {
+    this.broken = true;
+    await this.worker.terminate();
+  }
+
+  private fail(e: Error): void {
+    this.broken = true;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}
+
+let thread: Promise<PredictThread> | null = null;
+
+/** The predict thread, started on first use (a broken one is replaced). */
+async function predictThread(): Promise<PredictThread> {
+  const t = thread ? await thread.catch(() => null) : null;
+  if (t && !t.broken) return t;
+  thread = startThread();
+  return thread;
+}
+
+function startThread(): Promise<PredictThread> {
+  const entry = workerEntry();
+  const w = new Worker(entry.url, { eval: entry.eval });
+  return new Promise((resolve, reject) => {
+    w.once("message", () => {
+      w.off("error", reject);
+      w.unref();
+      resolve(new PredictThread(w));
+    });
+    w.once("error", reject);
+  });
+}
+
+/** Starts the predict thread ahead of time (it loads its code while the caller works). */
+export async function startPredictThread(): Promise<void> {
+  await predictThread();
+}
+
+/** Stops the predict thread (tests and short scripts; a long-running process may keep it). */
+export async function closePredictThread(): Promise<void> {
+  const t = thread;
+  thread = null;
+  const w = t ? await t.catch(() => null) : null;
+  if (w) await w.close();
+}
+
+/** A state being predicted in the background. */
+export interface BackgroundPrediction {
+  /**
+   * Takes the blocks still left on the calling thread (once the background thread has found the runs), then
+   * resolves when the background thread is done too (the state's `out` is then complete).
+   */
+  join(): Promise<void>;
+}
+
+/** Predicts a shared state (every array in SharedArrayBuffers) on the background thread. */
+export async function predictInBackground(state: BinnedPredictState): Promise<BackgroundPrediction> {
+  const t = await predictThread();
+  const { runs, done } = t.run(state);
+  // An abandoned prediction (the caller failed before joining) must not surface as an unhandled rejection.
+  runs.catch(() => undefined);
+  done.catch(() => undefined);
+  return {
+    join: async () => {
+      // The background thread finds the runs first; the caller shares the blocks only once it has them.
+      if (state.groups !== null) Object.assign(state, await runs);
+      predictBinnedShare(state);
+      return done;
+    },
+  };
+}
+
+/**
+ * How to start predict-worker next to this module. Compiled build: predict-worker.js. From source (tsx): Node 20
+ * does not apply `--import tsx` hooks to a worker's entry module, so the worker starts as a small evaluated script
+ * that registers tsx's ESM hooks and then imports predict-worker.ts (as src/gbdt/pool.ts does).
+ */
+function workerEntry(): { url: URL | string; eval: boolean } {
+  if (!import.meta.url.endsWith(".ts"))
+    return { url: new URL("./predict-worker.js", import.meta.url), eval: false };
+  const api = import.meta.resolve("tsx/esm/api");
+  const target = new URL("./predict-worker.ts", import.meta.url).href;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+  return { url: code, eval: true };
+}
