@@ -142,7 +142,8 @@ export function walkRuns(
       const end = stack[--sp]!;
       const start = stack[--sp]!;
       let a = stack[--sp]!;
-      const o = idx[start]! * F;
+      // Features constant in the run are read from its first row (the only row quantizeRuns bins them on).
+      const o = (runs[q]! - base) * F;
       for (;;) {
         while (stop[a] === 0) a = child[2 * a + right[(a << 8) | bins[o + feature[a]!]!]!]!;
         if (leaf[a] === 1) break;

@@ -262,6 +262,54 @@ export function quantizeBlock(
   }
 }
 
+/**
+ * quantizeBlock for a block of runs q0..q1-1 (row runs[q0] first): a feature constant within a run (its bit not
+ * set in runVaries) is quantized on the run's first row only, the one row walkRuns reads it from; the others
+ * on every row. Forecast runs are a series' horizons, and most features are as of the origin.
+ */
+export function quantizeRuns(
+  t: BinTables,
+  columns: readonly (Float32Array | Float64Array)[],
+  runs: Int32Array,
+  runVaries: Uint32Array,
+  q0: number,
+  q1: number,
+  bins: Uint8Array,
+): void {
+  const F = t.nFeatures;
+  const W = (F + 31) >>> 5;
+  const { pad } = t;
+  const r0 = runs[q0]!;
+  for (let f = 0; f < F; f++) {
+    if (t.used[f] === 0) continue;
+    const col = columns[f]!;
+    const miss = t.missing[f]!;
+    const cat = t.categorical[f] === 1;
+    const codes = cat ? t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]) : null;
+    const o = t.offset[f]!;
+    const word = f >>> 5;
+    const bit = 1 << (f & 31);
+    let prev = Number.NaN;
+    let prevBin = miss;
+    for (let q = q0; q < q1; q++) {
+      const rs = runs[q]!;
+      const re = (runVaries[q * W + word]! & bit) !== 0 ? runs[q + 1]! : rs + 1;
+      for (let r = rs; r < re; r++) {
+        const v = col[r]!;
+        if (v !== prev) {
+          prev = v;
+          // NaN fails every comparison of the search (the missing bin); an unseen category is missing too.
+          if (codes !== null) {
+            const b = Number.isNaN(v) ? -1 : indexOf(codes, v);
+            prevBin = b < 0 ? miss : b;
+          } else prevBin = Number.isNaN(v) ? miss : searchPadded(pad, o, v);
+        }
+        bins[(r - r0) * F + f] = prevBin;
+      }
+    }
+  }
+}
+
 /** Scratch arrays of one thread. */
 export interface Scratch {
   bins: Uint8Array;
@@ -282,7 +330,8 @@ function predictBlocks(s: BinnedPredictState, b0: number, b1: number, w: Scratch
     const r0 = s.runs ? s.runs[q0]! : b * BLOCK;
     const r1 = s.runs ? s.runs[q1]! : Math.min(s.nRows, r0 + BLOCK);
     const nb = r1 - r0;
-    quantizeBlock(s.tables, s.columns, r0, r1, bins);
+    if (s.runs && s.runVaries) quantizeRuns(s.tables, s.columns, s.runs, s.runVaries, q0, q1, bins);
+    else quantizeBlock(s.tables, s.columns, r0, r1, bins);
     for (let r = 0; r < nb; r++) w.idx[r] = r;
     for (let k = 0; k < s.models.length; k++) {
       const e = s.models[k]!;
