@@ -1,5 +1,3 @@
-import { PrefixScratch } from "./prefix-scratch.ts";
-
 /** log1p of the small integers, filled on first use: demand counts repeat, and a table read is cheaper than log1p. */
 const LOG1P = new Float64Array(1024).fill(Number.NaN);
 
@@ -16,24 +14,37 @@ function log1p(v: number): number {
   return Math.log1p(v);
 }
 
-/** Log-log slope of demand on price (a linear elasticity) over a window, from prefix sums. */
+/**
+ * Log-log slope of demand on price (a linear elasticity) over a window, from prefix sums: of x = log price (count,
+ * sum, sum of squares), y = log1p demand and xy (sums), each adding its known values in day order — the five
+ * sums the slope reads (three full PrefixScratch sets cost twice as much per series).
+ */
 export class ElasticityStats {
-  private readonly p = [new PrefixScratch(), new PrefixScratch(), new PrefixScratch()] as const;
-  private x = new Float64Array(0);
-  private y = new Float64Array(0);
-  private xy = new Float64Array(0);
+  private count = new Float64Array(0);
+  private sx = new Float64Array(0);
+  private sxx = new Float64Array(0);
+  private sy = new Float64Array(0);
+  private sxy = new Float64Array(0);
+  private len = 0;
+
   /** The next series (buffers are reused from series to series). */
   reset(demand: Float32Array, price: Float32Array): void {
     const n = demand.length;
-    if (this.x.length < n) {
-      this.x = new Float64Array(Math.max(n, 2 * this.x.length));
-      this.y = new Float64Array(this.x.length);
-      this.xy = new Float64Array(this.x.length);
+    if (this.count.length < n + 1) {
+      const cap = Math.max(n + 1, 2 * this.count.length);
+      this.count = new Float64Array(cap);
+      this.sx = new Float64Array(cap);
+      this.sxx = new Float64Array(cap);
+      this.sy = new Float64Array(cap);
+      this.sxy = new Float64Array(cap);
     }
-    const x = this.x.subarray(0, n);
-    const y = this.y.subarray(0, n);
-    const xy = this.xy.subarray(0, n);
-    // A series has few distinct prices (regular, promo): the last one's log is reused.
+    this.len = n;
+    const { count, sx, sxx, sy, sxy } = this;
+    count[0] = 0;
+    sx[0] = 0;
+    sxx[0] = 0;
+    sy[0] = 0;
+    sxy[0] = 0;
     let lastPrice = Number.NaN;
     let lastLog = Number.NaN;
     for (let t = 0; t < n; t++) {
@@ -43,23 +54,31 @@ export class ElasticityStats {
         lastPrice = p;
         lastLog = Math.log(p);
       }
-      x[t] = ok ? lastLog : Number.NaN;
-      y[t] = ok ? log1p(demand[t]!) : Number.NaN;
-      xy[t] = ok ? x[t]! * y[t]! : Number.NaN;
+      const x = ok ? lastLog : Number.NaN;
+      const y = ok ? log1p(demand[t]!) : Number.NaN;
+      const xy = x * y;
+      const knownX = !Number.isNaN(x);
+      count[t + 1] = count[t]! + (knownX ? 1 : 0);
+      sx[t + 1] = sx[t]! + (knownX ? x : 0);
+      sxx[t + 1] = sxx[t]! + (knownX ? x * x : 0);
+      sy[t + 1] = sy[t]! + (Number.isNaN(y) ? 0 : y);
+      sxy[t + 1] = sxy[t]! + (Number.isNaN(xy) ? 0 : xy);
     }
-    this.p[0].reset(x);
-    this.p[1].reset(y);
-    this.p[2].reset(xy);
   }
+
   /** The slope over days [a, b]; NaN with fewer than 28 known days or no price variation. */
   slope(a: number, b: number): number {
-    const [px, py, pxy] = this.p;
-    const k = px.n(a, b);
+    const lo = Math.max(0, a);
+    const hi = Math.min(this.len - 1, b);
+    if (hi < lo) return Number.NaN;
+    const k = this.count[hi + 1]! - this.count[lo]!;
     if (k < 28) return Number.NaN;
-    const sx = px.total(a, b);
-    const sy = py.total(a, b);
-    const vx = px.std(a, b) ** 2 * (k - 1);
+    const sx = this.sx[hi + 1]! - this.sx[lo]!;
+    const sy = this.sy[hi + 1]! - this.sy[lo]!;
+    const sxx = this.sxx[hi + 1]! - this.sxx[lo]!;
+    // The sample standard deviation squared back, as PrefixScratch.std gives it (the same rounding).
+    const vx = Math.sqrt(Math.max(0, (sxx - (sx * sx) / k) / (k - 1))) ** 2 * (k - 1);
     if (!(vx > 1e-9)) return Number.NaN;
-    return (pxy.total(a, b) - (sx * sy) / k) / vx;
+    return (this.sxy[hi + 1]! - this.sxy[lo]! - (sx * sy) / k) / vx;
   }
 }

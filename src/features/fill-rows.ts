@@ -100,12 +100,20 @@ export function fillRows(job: FeatureJob, bounds: Int32Array, next: Int32Array):
 
   const weeks = settings.sameWeekdayWeeks;
   const maxWeeks = Math.max(0, ...weeks);
-  const nCols = columns.length;
   const nStatic = job.categoricalCodes.length + job.numericValues.length;
   const statics = new Float32Array(nStatic);
+  const columnBits = columns.map((c) => new Int32Array(c.buffer, c.byteOffset, c.length));
+  // Long runs of rows of one (series, origin) (forecasts: 28 horizons): the as-of and static features are written
+  // straight into their columns once per run, and only the per-row features go through the scratch. Short runs
+  // (training rows: a few sampled horizons per origin) keep every feature in the scratch.
+  const perRun = longRuns(rows);
+  const asofBits = new Int32Array(asof.buffer);
+  const staticBits = new Int32Array(statics.buffer);
+  const f0 = perRun ? 0 : asofCount;
+  const scratchColumns = perRun ? columnBits.slice(asofCount, asofCount + targetCount) : columnBits;
+  const nCols = scratchColumns.length;
   const buf = new Float32Array(CHUNK * nCols);
   const bufBits = new Int32Array(buf.buffer);
-  const columnBits = columns.map((c) => new Int32Array(c.buffer, c.byteOffset, c.length));
   // Blocks of rows (bounds[b] .. bounds[b + 1], each starting a series) are taken from the counter next[0] until
   // none is left: with threads sharing the counter, a slower thread takes fewer. Looping over blocks inside this
   // one call (not one call per block) keeps V8's optimized code: re-entering deoptimized it at each block.
@@ -217,14 +225,20 @@ export function fillRows(job: FeatureJob, bounds: Int32Array, next: Int32Array):
           perOrigin.lap(G.group_volume);
           asof[f++] = elastic.slope(c - 363, c);
           perOrigin.lap(G.elasticity);
+          if (perRun) {
+            let end = r + 1;
+            while (end < to && rows.series[end] === i && rows.origin[end] === o) end++;
+            fillRun(columnBits, 0, asofBits, r, end);
+            fillRun(columnBits, asofCount + targetCount, staticBits, r, end);
+          }
         }
         // Rows are written row-major into a small scratch and transposed into the columns a chunk at a time: one
         // store per feature into 98 columns (98 pages) per row cost more than all the features' arithmetic.
         const b = (r - chunkStart) * nCols;
-        buf.set(asof, b);
+        if (!perRun) buf.set(asof, b);
 
         perRow.sample();
-        let f = asofCount;
+        let f = f0;
         buf[b + f++] = h;
         sameWeekdayMeans(demand, d, c, weeks, maxWeeks, buf, b + f);
         f += weeks.length;
@@ -267,16 +281,16 @@ export function fillRows(job: FeatureJob, bounds: Int32Array, next: Int32Array):
         buf[b + f++] = wf >= 0 ? weather!.precipitation[wf]! : Number.NaN;
         buf[b + f++] = wo >= 0 ? weather!.temperature[wo]! : Number.NaN;
         perRow.lap(G.weather);
-        if (f !== asofCount + targetCount) throw new Error("buildFeatures: target feature count mismatch");
-        for (let k = 0; k < nStatic; k++) buf[b + f + k] = statics[k]!;
+        if (f !== f0 + targetCount) throw new Error("buildFeatures: target feature count mismatch");
+        if (!perRun) for (let k = 0; k < nStatic; k++) buf[b + f + k] = statics[k]!;
         perRow.lap(G.statics);
         if (r + 1 - chunkStart === CHUNK) {
-          flush(bufBits, columnBits, chunkStart, r + 1);
+          flush(bufBits, scratchColumns, chunkStart, r + 1);
           chunkStart = r + 1;
         }
       }
     }
-    flush(bufBits, columnBits, chunkStart, r);
+    flush(bufBits, scratchColumns, chunkStart, r);
   }
   return GroupClock.total(clock, perOrigin, perRow);
 }
@@ -305,6 +319,24 @@ function flush(bits: Int32Array, columns: Int32Array[], from: number, to: number
   for (; f < nCols; f++) {
     const col = columns[f]!;
     for (let k = 0, at = f; k < m; k++, at += nCols) col[from + k] = bits[at]!;
+  }
+}
+
+/** True when the rows come in runs of one (series, origin) of 16 rows or more on average. */
+function longRuns(rows: FeatureRows): boolean {
+  const n = rows.series.length;
+  let runs = 0;
+  for (let r = 0; r < n; r++)
+    if (r === 0 || rows.series[r] !== rows.series[r - 1] || rows.origin[r] !== rows.origin[r - 1]) runs++;
+  return n >= 16 * runs;
+}
+
+/** Words of `values` into columns at..at+values.length-1, rows [from, to): exact bits, as flush copies them. */
+function fillRun(columns: Int32Array[], at: number, values: Int32Array, from: number, to: number): void {
+  for (let k = 0; k < values.length; k++) {
+    const col = columns[at + k]!;
+    const v = values[k]!;
+    for (let r = from; r < to; r++) col[r] = v;
   }
 }
 
