@@ -26,6 +26,7 @@ import {
   relativeFeatures,
   rowScales,
   type ScaleSpec,
+  scaleWeight,
   unscaleCount,
   unscaledPinball,
 } from "./series-scale.ts";
@@ -48,6 +49,53 @@ export const DEFAULT_GBDT_PARAMS: TrainParams = {
 };
 
 /**
+ * Learner settings of the upper-tail boosters of a scaled model, over the fit's own. A 0.95/0.99 quantile is set
+ * by the few rows above it: leaves of 40 rows and 63 leaves fit noise there, and unweighted rows let the many
+ * small intermittent series (whose tails are relatively wide) shape the trees, while the metric (Σ pinball /
+ * Σ actual) is dominated by the large series whose tails the model set too low (docs/forecasting.md, session 5).
+ */
+export interface TailSettings {
+  /** The levels that get these settings (exact values, e.g. 0.95 and 0.99). */
+  levels: readonly number[];
+  /** Learner settings of these levels over DEFAULT_GBDT_PARAMS and the fit's params. */
+  params: TrainParams;
+  /** Row weights of these levels on scaled targets (the other levels keep the data's own weights). */
+  weight: ScaleSpec["weight"];
+}
+
+/**
+ * The tail settings of `gbdt_quantile`: 15 leaves of at least 200 rows, rows weighted by √scale, for 0.95 and 0.99
+ * (measured on m5-dev, docs/forecasting.md "Session 5"); 0.015 is mostly zero demand and gained nothing.
+ */
+export const DEFAULT_TAILS: TailSettings = {
+  levels: [0.95, 0.99],
+  params: { maxLeaves: 15, minDataInLeaf: 200 },
+  weight: "sqrt",
+};
+
+/**
+ * The fit set of `data` with rows weighted by the scale under `weight`, binned like `data.train`; `data.train`
+ * itself when those are its weights already (or the data is not scaled).
+ */
+function weightedFitSet(data: TrainingData, weight: ScaleSpec["weight"], threads?: number): Dataset {
+  const sc = data.scaling;
+  if (!sc || weight === sc.spec.weight) return data.train;
+  const m = data.trainMatrix;
+  const rows = data.fitRows;
+  const spec = { ...sc.spec, weight };
+  return Dataset.fromColumns(
+    m.columns.map((c) => gather(c, rows)),
+    {
+      label: gather(sc.label, rows),
+      weight: weight === "none" ? undefined : Float32Array.from(rows, (r) => scaleWeight(sc.scale[r]!, spec)),
+      featureNames: m.names,
+      reference: data.train,
+      threads,
+    },
+  );
+}
+
+/**
  * Censored-aware second pass (a one-step approximation of censored quantile regression): a stockout day says
  * demand >= sales s. Where the first model's quantile q is below s, demand is certainly above q, so the row is
  * added with target s (it pushes q up to at least s); where q >= s the row says nothing about q and stays out.
@@ -56,6 +104,7 @@ async function refitWithLowerBounds(
   first: Booster,
   data: TrainingData,
   params: TrainParams,
+  weighting: ScaleSpec["weight"] | undefined,
 ): Promise<Booster> {
   const c = data.censored!;
   const sc = data.scaling;
@@ -77,8 +126,11 @@ async function refitWithLowerBounds(
     const lower = c.lower[extra[k - nFit]!]!;
     return sc ? (lower + rng.next()) / sc.scale[r]! : lower;
   });
-  const w = sc?.weight;
-  const weight = w ? gather(w, rows) : undefined;
+  const spec = sc && weighting ? { ...sc.spec, weight: weighting } : sc?.spec;
+  const weight =
+    sc && spec && spec.weight !== "none"
+      ? Float32Array.from(rows, (r) => scaleWeight(sc.scale[r]!, spec))
+      : undefined;
   const ds = Dataset.fromColumns(columns, {
     label,
     weight,
@@ -93,6 +145,8 @@ async function refitWithLowerBounds(
 export interface GbdtFitOptions {
   params?: TrainParams;
   threads?: number;
+  /** Other settings for the tail levels of scaled models (none when absent or null). */
+  tails?: TailSettings | null;
 }
 
 /**
@@ -106,14 +160,21 @@ export async function fitQuantileBoosters(
   options: GbdtFitOptions,
 ): Promise<Booster[]> {
   const boosters: Booster[] = [];
+  // Tail settings apply to scaled models only: on units the large series already weigh the most.
+  const tails = data.scaling ? options.tails : null;
+  let tailSet: Dataset | null = null;
   for (const [k, tau] of levels.entries()) {
+    const tail = tails?.levels.includes(tau) ? tails : null;
     const params: TrainParams = {
       ...DEFAULT_GBDT_PARAMS,
       ...options.params,
+      ...tail?.params,
       loss: "quantile",
       alpha: tau,
       valid: data.valid ?? undefined,
-      earlyStoppingRounds: data.valid ? (options.params?.earlyStoppingRounds ?? 30) : 0,
+      earlyStoppingRounds: data.valid
+        ? (tail?.params.earlyStoppingRounds ?? options.params?.earlyStoppingRounds ?? 30)
+        : 0,
       seed: seed + k,
       threads: options.threads,
     };
@@ -122,8 +183,10 @@ export async function fitQuantileBoosters(
       params.countJitter = false;
       params.metric = unscaledPinball(tau, data.scaling.validActual, data.scaling.validScale);
     }
-    const first = await train(data.train, params);
-    boosters.push(data.censored ? await refitWithLowerBounds(first, data, params) : first);
+    // The early-stopping holdout stays unweighted: its metric is the unscaled pinball loss, whatever the weights.
+    if (tail && tailSet === null) tailSet = weightedFitSet(data, tail.weight, options.threads);
+    const first = await train(tail ? tailSet! : data.train, params);
+    boosters.push(data.censored ? await refitWithLowerBounds(first, data, params, tail?.weight) : first);
   }
   return boosters;
 }
@@ -227,6 +290,7 @@ export function gbdtQuantile(
 ): Forecaster {
   const specs = options.members ?? [options.scale === undefined ? DEFAULT_SCALE : options.scale];
   const itemTrends = options.itemTrends ?? true;
+  const fitOptions: GbdtFitOptions = { ...options, tails: options.tails ?? null };
   return {
     name: options.name ?? "gbdt_quantile",
     async fit(input: FitInput): Promise<GbdtQuantileFitted> {
@@ -238,7 +302,10 @@ export function gbdtQuantile(
         const data = await trainingData(input, { ...options, scale: spec ?? undefined }, parts[j]);
         // Seeds differ between members so their bagging and feature draws do too.
         const seed = input.seed + j * input.levels.length;
-        members.push({ boosters: await fitQuantileBoosters(data, input.levels, seed, options), scale: spec });
+        members.push({
+          boosters: await fitQuantileBoosters(data, input.levels, seed, fitOptions),
+          scale: spec,
+        });
       }
       return {
         boosters: members[0]!.boosters,

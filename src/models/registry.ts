@@ -7,7 +7,7 @@ import { seasonalNaive } from "./baselines/seasonal-naive.ts";
 import { tsb } from "./baselines/tsb.ts";
 import type { Forecaster } from "./forecaster.ts";
 import { gbdtHorizonBuckets } from "./gbdt-horizon-buckets.ts";
-import { gbdtQuantile, PAIR_MEMBERS } from "./gbdt-quantile.ts";
+import { DEFAULT_TAILS, gbdtQuantile, PAIR_MEMBERS } from "./gbdt-quantile.ts";
 import { gbdtTweedie } from "./gbdt-tweedie.ts";
 import { linearQuantile } from "./linear-quantile.ts";
 import { DEFAULT_SCALE } from "./series-scale.ts";
@@ -80,6 +80,12 @@ export const MODELS: Record<
         itemTrends: false,
         name: "gbdt_quantile_pair_weighted",
       }),
+  },
+  gbdt_quantile_tails: {
+    describe:
+      "gbdt_quantile with its 0.95/0.99 boosters on 15 leaves of >= 200 rows, rows weighted by sqrt(scale)",
+    optIn: true,
+    make: (o) => gbdtQuantile({ ...fitOptions(o), tails: DEFAULT_TAILS, name: "gbdt_quantile_tails" }),
   },
   gbdt_quantile_no_items: {
     describe: "gbdt_quantile without the item-level demand trends (the main model before 2026-11-26 13:00)",

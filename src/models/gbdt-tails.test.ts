@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { leafCount } from "../gbdt/tree.ts";
+import { trainingData } from "./feature-model-data.ts";
+import { testFitInput } from "./fit-input.test-support.ts";
+import { forecasterContract } from "./forecaster.contract.ts";
+import { DEFAULT_TAILS, fitQuantileBoosters, gbdtQuantile, type TailSettings } from "./gbdt-quantile.ts";
+import { DEFAULT_SCALE } from "./series-scale.ts";
+
+const quick = { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 };
+forecasterContract(() =>
+  gbdtQuantile({ params: quick, threads: 1, tails: DEFAULT_TAILS, name: "gbdt_quantile_tails" }),
+);
+
+const tails: TailSettings = {
+  levels: [0.95, 0.99],
+  params: { maxLeaves: 4, minDataInLeaf: 30 },
+  weight: "sqrt",
+};
+
+test("tail settings: the tail levels get their own learner settings and weights, the other levels are unchanged", async () => {
+  const input = testFitInput({ shape: [5, 450, 2] });
+  const data = await trainingData(input, { scale: DEFAULT_SCALE, itemTrends: true });
+  const x = data.trainMatrix.columns;
+  const fit = (t: TailSettings | null) =>
+    fitQuantileBoosters(data, input.levels, input.seed, { params: quick, threads: 1, tails: t });
+  const plain = await fit(null);
+  const tailed = await fit(tails);
+  for (const [k, tau] of input.levels.entries()) {
+    const maxLeaves = Math.max(...tailed[k]!.model.trees.map(leafCount));
+    if (tails.levels.includes(tau)) {
+      assert.ok(maxLeaves <= 4, `level ${tau}: at most 4 leaves, got ${maxLeaves}`);
+      assert.notDeepEqual(tailed[k]!.predict(x), plain[k]!.predict(x), `level ${tau} changed`);
+    } else {
+      assert.ok(maxLeaves > 4, `level ${tau} keeps the fit's own leaves`);
+      assert.deepEqual(tailed[k]!.predict(x), plain[k]!.predict(x), `level ${tau} unchanged`);
+    }
+  }
+  // The weights bite: the same tail settings unweighted give other boosters.
+  const unweighted = await fit({ ...tails, weight: "none" });
+  const k99 = input.levels.indexOf(0.99);
+  assert.notDeepEqual(unweighted[k99]!.predict(x), tailed[k99]!.predict(x));
+});
+
+test("tail settings apply to scaled models only: on units the boosters are the plain ones", async () => {
+  const input = testFitInput({ shape: [4, 450, 3] });
+  const data = await trainingData(input, {});
+  const x = data.trainMatrix.columns;
+  const options = { params: quick, threads: 1 };
+  const plain = await fitQuantileBoosters(data, input.levels, input.seed, options);
+  const tailed = await fitQuantileBoosters(data, input.levels, input.seed, { ...options, tails });
+  for (const k of input.levels.keys()) assert.deepEqual(tailed[k]!.predict(x), plain[k]!.predict(x));
+});
