@@ -13,6 +13,7 @@ import {
   BLOCK,
   binTables,
   compileBinned,
+  type Divide,
   predictBinnedShare,
   sameMappers,
   usedFeatures,
@@ -43,18 +44,20 @@ export function canPredictBinned(boosters: readonly Booster[]): boolean {
  * identical to each booster's own predict; null when the boosters cannot share bins (see canPredictBinned).
  * `threads` > 1 runs over the worker pool. `groups` (a group id per row, e.g. the series of forecast rows): rows
  * of consecutive equal ids form runs, and features constant within every run are walked once per run (see
- * runStops); the scores are the same with or without.
+ * runStops); the scores are the same with or without. `divide`: the divided features' values are their columns'
+ * divided by the row's divisor (Divide; Float32 columns only).
  */
 export async function predictBinned(
   boosters: readonly Booster[],
   columns: readonly ArrayLike<number>[],
   threads: number,
   groups: ArrayLike<number> | null = null,
+  divide: Divide | null = null,
 ): Promise<Float64Array[] | null> {
   if (!canPredictBinned(boosters)) return null;
   const nRows = columns[0]?.length ?? 0;
   const shared = threads > 1 && nRows > BLOCK;
-  const { state, scratch } = prepare(boosters, columns, shared, groups);
+  const { state, scratch } = prepare(boosters, columns, shared, groups, divide);
   try {
     if (shared) {
       const pool = await getPool(threads);
@@ -77,17 +80,19 @@ export interface PendingBinned {
 }
 
 /**
- * predictBinned started on the background predict thread (predict-background.ts) instead of the pool: the
- * columns are copied before this returns (the caller may reuse them at once) and the caller goes on with other
- * work until it joins. Null when the boosters cannot share bins. Identical predictions.
+ * predictBinned started on the background predict thread (predict-background.ts) instead of the pool, while the
+ * caller goes on with other work until it joins. Float32 columns (and the divisor) in shared memory are read in
+ * place: they must not change until the join resolves; other columns are copied before this returns. Null when
+ * the boosters cannot share bins. Identical predictions.
  */
 export async function startPredictBinned(
   boosters: readonly Booster[],
   columns: readonly ArrayLike<number>[],
   groups: ArrayLike<number> | null = null,
+  divide: Divide | null = null,
 ): Promise<PendingBinned | null> {
   if (!canPredictBinned(boosters)) return null;
-  const { state, scratch } = prepare(boosters, columns, true, groups, true);
+  const { state, scratch } = prepare(boosters, columns, true, groups, divide, true);
   let background: BackgroundPrediction;
   try {
     background = await predictInBackground(state);
@@ -117,6 +122,7 @@ function prepare(
   columns: readonly ArrayLike<number>[],
   shared: boolean,
   groups: ArrayLike<number> | null,
+  divide: Divide | null,
   background = false,
 ): { state: BinnedPredictState; scratch: ArrayBuffer | SharedArrayBuffer | null } {
   const mappers = boosters[0]!.model.mappers;
@@ -130,6 +136,7 @@ function prepare(
   const nRows = columns[0]?.length ?? 0;
   // Float32 when every column is (the feature matrix): the values the float walk compares, exactly.
   const f32 = columns.every((c) => c instanceof Float32Array);
+  if (divide !== null && !f32) throw new Error("predictBinned: divided features need Float32 columns");
   // Only the features some tree splits on (a small model reads a fraction of them).
   const used = usedFeatures(
     boosters.map((b) => compiledOf(b)!),
@@ -158,7 +165,13 @@ function prepare(
         cols.push(dst);
       }
     }
-    return { state: stateOf(boosters, cols, nRows, shared, groups, used, background), scratch };
+    const state = stateOf(boosters, cols, nRows, shared, groups, used);
+    if (divide !== null) {
+      state.divisor = shareable(divide.divisor, shared);
+      state.divided = shareable(divide.divided, shared);
+    }
+    if (!background) completeRuns(state, shared);
+    return { state, scratch };
   } catch (e) {
     releaseScratch(scratch);
     throw e;
@@ -206,14 +219,13 @@ function stateOf(
   shared: boolean,
   groups: ArrayLike<number> | null,
   used: Uint8Array,
-  background: boolean,
 ): BinnedPredictState {
   const mappers = boosters[0]!.model.mappers;
   const buf = (bytes: number) =>
     shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8));
   const models = boosters.map((b) => compiledOf(b)!);
   // The runs are found by the first thread to work on it (completeRuns): the background thread, when it predicts.
-  const state: BinnedPredictState = {
+  return {
     kind: "predict-binned",
     columns,
     nRows,
@@ -226,9 +238,20 @@ function stateOf(
     stops: null,
     runVaries: null,
     groups: groups === null ? null : gatherGroups(groups, shared),
+    divisor: null,
+    divided: null,
   };
-  if (!background) completeRuns(state, shared);
-  return state;
+}
+
+/** The array itself when the threads can read it, else a copy in shared memory. */
+function shareable<T extends Float32Array | Uint8Array>(a: T, shared: boolean): T {
+  if (!shared || a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(
+    new SharedArrayBuffer(Math.max(8, a.byteLength)),
+  );
+  const view = out.subarray(0, a.length) as T;
+  view.set(a);
+  return view;
 }
 
 /** The group ids as an Int32Array the threads can read. */

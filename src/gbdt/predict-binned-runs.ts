@@ -3,7 +3,7 @@
  * share the features as of the origin, so a run descends a tree as one group through the splits on those
  * features and parts only at splits on features that vary within it (horizon, calendar, planned price).
  */
-import type { BinnedEnsemble, BinnedPredictState, Scratch } from "./predict-binned.ts";
+import type { BinnedEnsemble, BinnedPredictState, Divide, Scratch } from "./predict-binned.ts";
 
 /** Rows quantized and walked together (256 rows x 106 features of bins = 27 KB; 64 and 1024 measured slower). */
 export const BLOCK = 256;
@@ -23,6 +23,7 @@ export function rowRuns(
   nRows: number,
   shared: boolean,
   used: Uint8Array,
+  divide: Divide | null = null,
 ): { runs: Int32Array; blockRun: Int32Array; varies: Uint8Array; runVaries: Uint32Array } {
   const starts: number[] = [];
   for (let r = 0; r < nRows; r++) {
@@ -73,6 +74,24 @@ export function rowRuns(
       }
     }
   }
+  // A divided feature (Divide) also varies in a run where its divisor does (compared as bits, as the columns).
+  let divisorVaries: Uint8Array | null = null;
+  if (divide !== null) {
+    const d = divide.divisor;
+    const bits = new Int32Array(d.buffer, d.byteOffset, d.length);
+    divisorVaries = new Uint8Array(nRuns);
+    let any = false;
+    for (let q = 0; q < nRuns; q++) {
+      for (let r = runs[q]! + 1; r < runs[q + 1]!; r++) {
+        if (bits[r] !== bits[r - 1]) {
+          divisorVaries[q] = 1;
+          any = true;
+          break;
+        }
+      }
+    }
+    if (any) for (let f = 0; f < F; f++) if (used[f] === 1 && divide.divided[f] === 1) varies[f] = 1;
+  }
   // Per run, the features (of those varying somewhere) that vary within it: a run with no planned price change
   // walks the price splits once too. Bit f of words q * W.. (W = ceil(F / 32)).
   const W = (F + 31) >>> 5;
@@ -83,7 +102,12 @@ export function rowRuns(
     const bits = bitsOf(f);
     const word = f >>> 5;
     const bit = 1 << (f & 31);
+    const byDivisor = divisorVaries !== null && divide!.divided[f] === 1 ? divisorVaries : null;
     for (let q = 0; q < nRuns; q++) {
+      if (byDivisor !== null && byDivisor[q] === 1) {
+        runVaries[q * W + word]! |= bit;
+        continue;
+      }
       for (let r = runs[q]! + 1; r < runs[q + 1]!; r++) {
         const differs = bits
           ? bits[r] !== bits[r - 1]
@@ -194,7 +218,8 @@ export type RunFields = Pick<BinnedPredictState, "runs" | "blockRun" | "stops" |
  */
 export function completeRuns(s: BinnedPredictState, shared: boolean): RunFields {
   if (s.groups !== null) {
-    const r = rowRuns(s.groups, s.columns, s.nRows, shared, s.tables.used);
+    const divide = s.divisor && s.divided ? { divisor: s.divisor, divided: s.divided } : null;
+    const r = rowRuns(s.groups, s.columns, s.nRows, shared, s.tables.used, divide);
     s.runs = r.runs;
     s.blockRun = r.blockRun;
     s.stops = s.models.map((e) => runStops(e, r.varies, shared));

@@ -149,3 +149,38 @@ test("rows in runs (groups): features constant in a run are walked once per run,
     for (const [k, p] of got!.entries()) assert.deepEqual(p, want[k]);
   }
 });
+
+test("divided features (column / row divisor) predict as the divided columns do: rows alone, in runs (divisor constant or varying in a run), 1 and 2 threads, background", async () => {
+  const bs = await boosters();
+  const { cols } = data(2600, 6, true);
+  const n = cols[0]!.length;
+  const groups = new Int32Array(n);
+  const divisor = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    groups[r] = Math.floor(r / 28);
+    const start = groups[r]! * 28;
+    if (r > start) for (const f of [0, 2, 3]) cols[f]![r] = cols[f]![start]!;
+    // Constant in most groups; varying within every fifth.
+    divisor[r] = groups[r]! % 5 === 0 ? 0.5 + (r % 3) : 0.25 + (groups[r]! % 7);
+  }
+  const divided = Uint8Array.of(1, 0, 0, 1, 1);
+  const quotients = cols.map((c, f) => {
+    if (divided[f] === 0) return c;
+    const out = new Float32Array(n);
+    for (let r = 0; r < n; r++) out[r] = c[r]! / divisor[r]!;
+    return out;
+  });
+  const want = bs.map((b) => b.predict(quotients));
+  const divide = { divisor, divided };
+  for (const [threads, gs] of [
+    [1, null],
+    [2, null],
+    [1, groups],
+    [2, groups],
+  ] as const) {
+    const got = await predictBinned(bs, cols, threads, gs, divide);
+    for (const [k, p] of got!.entries()) assert.deepEqual(p, want[k], `booster ${k}, ${threads} threads`);
+  }
+  const bg = await (await startPredictBinned(bs, cols, groups, divide))!.join();
+  for (const [k, p] of bg.entries()) assert.deepEqual(p, want[k], `booster ${k}, background`);
+});

@@ -83,6 +83,21 @@ export interface BinnedPredictState {
    * block is predicted; null once they are (or without runs).
    */
   groups: Int32Array | null;
+  /** Per row: the divisor of the `divided` features (see Divide); null: none. */
+  divisor: Float32Array | null;
+  /** Per feature: 1 when its value is the column's divided by the row's divisor. */
+  divided: Uint8Array | null;
+}
+
+/**
+ * Features given as column / per-row divisor, rounded to Float32 (as a Float32Array of the quotients would hold
+ * them): the division is made where a value is quantized (once per run for a feature constant in it), instead of
+ * on every row of a divided copy of the columns.
+ */
+export interface Divide {
+  divisor: Float32Array;
+  /** 1 for each feature divided. */
+  divided: Uint8Array;
 }
 
 /** Blocks a thread takes at a time from the shared counter. */
@@ -223,19 +238,21 @@ export function quantizeBlock(
   r0: number,
   r1: number,
   bins: Uint8Array,
+  divide: Divide | null = null,
 ): void {
   const F = t.nFeatures;
   const { pad } = t;
   for (let f = 0; f < F; f++) {
     if (t.used[f] === 0) continue;
     const col = columns[f]!;
+    const div = divide !== null && divide.divided[f] === 1 ? divide.divisor : null;
     const miss = t.missing[f]!;
     if (t.categorical[f]) {
       const codes = t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]);
       let prev = Number.NaN;
       let prevBin = miss;
       for (let r = r0; r < r1; r++) {
-        const v = col[r]!;
+        const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
         if (v !== prev) {
           prev = v;
           const b = Number.isNaN(v) ? -1 : indexOf(codes, v);
@@ -251,7 +268,7 @@ export function quantizeBlock(
     let prev = Number.NaN;
     let prevBin = miss;
     for (let r = r0; r < r1; r++) {
-      const v = col[r]!;
+      const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
       if (v !== prev) {
         prev = v;
         // NaN fails every comparison of the search: it gets the missing bin.
@@ -265,7 +282,8 @@ export function quantizeBlock(
 /**
  * quantizeBlock for a block of runs q0..q1-1 (row runs[q0] first): a feature constant within a run (its bit not
  * set in runVaries) is quantized on the run's first row only, the one row walkRuns reads it from; the others
- * on every row. Forecast runs are a series' horizons, and most features are as of the origin.
+ * on every row. Forecast runs are a series' horizons, and most features are as of the origin. Divided features
+ * (Divide) are quantized on their quotients.
  */
 export function quantizeRuns(
   t: BinTables,
@@ -275,6 +293,7 @@ export function quantizeRuns(
   q0: number,
   q1: number,
   bins: Uint8Array,
+  divide: Divide | null = null,
 ): void {
   const F = t.nFeatures;
   const W = (F + 31) >>> 5;
@@ -283,6 +302,7 @@ export function quantizeRuns(
   for (let f = 0; f < F; f++) {
     if (t.used[f] === 0) continue;
     const col = columns[f]!;
+    const div = divide !== null && divide.divided[f] === 1 ? divide.divisor : null;
     const miss = t.missing[f]!;
     const cat = t.categorical[f] === 1;
     const codes = cat ? t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]) : null;
@@ -295,7 +315,7 @@ export function quantizeRuns(
       const rs = runs[q]!;
       const re = (runVaries[q * W + word]! & bit) !== 0 ? runs[q + 1]! : rs + 1;
       for (let r = rs; r < re; r++) {
-        const v = col[r]!;
+        const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
         if (v !== prev) {
           prev = v;
           // NaN fails every comparison of the search (the missing bin); an unseen category is missing too.
@@ -330,8 +350,9 @@ function predictBlocks(s: BinnedPredictState, b0: number, b1: number, w: Scratch
     const r0 = s.runs ? s.runs[q0]! : b * BLOCK;
     const r1 = s.runs ? s.runs[q1]! : Math.min(s.nRows, r0 + BLOCK);
     const nb = r1 - r0;
-    if (s.runs && s.runVaries) quantizeRuns(s.tables, s.columns, s.runs, s.runVaries, q0, q1, bins);
-    else quantizeBlock(s.tables, s.columns, r0, r1, bins);
+    const divide = s.divisor && s.divided ? { divisor: s.divisor, divided: s.divided } : null;
+    if (s.runs && s.runVaries) quantizeRuns(s.tables, s.columns, s.runs, s.runVaries, q0, q1, bins, divide);
+    else quantizeBlock(s.tables, s.columns, r0, r1, bins, divide);
     for (let r = 0; r < nb; r++) w.idx[r] = r;
     for (let k = 0; k < s.models.length; k++) {
       const e = s.models[k]!;

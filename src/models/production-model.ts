@@ -19,7 +19,7 @@ import {
   type FeatureSchema,
   featureSchemaOf,
 } from "./production-model-schema.ts";
-import { DEFAULT_SCALE, relativeFeatures, rowScales, type ScaleSpec } from "./series-scale.ts";
+import { DEFAULT_SCALE, relativeFeatures, relativeMask, rowScales, type ScaleSpec } from "./series-scale.ts";
 import { type PendingInto, predictIntoBinned, startIntoBinned } from "./serving-binned.ts";
 
 export {
@@ -205,13 +205,32 @@ export class ProductionModel {
         // Scaled quantile models see level features relative to each row's scale and predict on that axis; the
         // Tweedie mean model (other bins) sees the raw features.
         const scale = rowScales(matrix, spec);
-        const relative = relativeFeatures(matrix, scale, spec, columns.alloc).columns;
+        // In the background, the relative features are divided where they are quantized (once per series for
+        // those as of the origin) instead of into columns of their own.
         const q = options.background
-          ? await startIntoBinned(f, this.boosters, null, rows, relative, scale)
+          ? await startIntoBinned(
+              f,
+              this.boosters,
+              null,
+              rows,
+              matrix.columns,
+              scale,
+              relativeMask(matrix.names, spec),
+            )
           : null;
         if (q) pending.push(q);
-        else if (!(await predictIntoBinned(f, this.boosters, null, rows, relative, threads, scale)))
-          await predictQuantilesInto(f, this.boosters, rows, rowMajor(relative, threads > 1), threads, scale);
+        else {
+          const relative = relativeFeatures(matrix, scale, spec, columns.alloc).columns;
+          if (!(await predictIntoBinned(f, this.boosters, null, rows, relative, threads, scale)))
+            await predictQuantilesInto(
+              f,
+              this.boosters,
+              rows,
+              rowMajor(relative, threads > 1),
+              threads,
+              scale,
+            );
+        }
         const m =
           this.parts.tweedie && options.background
             ? await startIntoBinned(f, [], this.tweedie, rows, matrix.columns)
@@ -282,33 +301,40 @@ export class ProductionModel {
  */
 const keptColumns: ArrayBuffer[] = [];
 const keptShared: SharedArrayBuffer[] = [];
+/** Buffer sizes are rounded up to this (partitions of similar size then reuse each other's buffers). */
+const GRAIN = 1 << 18;
+/** Kept buffers at most: two partitions' feature and relative columns, with room to spare. */
+const KEEP_COLUMNS = 320;
 
 /**
  * An allocator of Float32 columns over the kept buffers (in shared memory with `shared`, for the threads that
- * read them in place), and `release` to give back what it handed out. Nothing handed out may be used after
- * release.
+ * read them in place; the smallest kept buffer that fits), and `release` to give back what it handed out.
+ * Nothing handed out may be used after release.
  */
 function takeColumns(shared: boolean): { alloc: (length: number) => Float32Array; release: () => void } {
   const used: (ArrayBuffer | SharedArrayBuffer)[] = [];
+  const pool: (ArrayBuffer | SharedArrayBuffer)[] = shared ? keptShared : keptColumns;
   return {
     alloc: (length) => {
-      const pool: (ArrayBuffer | SharedArrayBuffer)[] = shared ? keptShared : keptColumns;
-      const k = pool.findIndex((b) => b.byteLength >= 4 * length);
+      const bytes = Math.max(GRAIN, Math.ceil((4 * length) / GRAIN) * GRAIN);
+      let k = -1;
+      for (let j = 0; j < pool.length; j++) {
+        const size = pool[j]!.byteLength;
+        if (size >= bytes && (k < 0 || size < pool[k]!.byteLength)) k = j;
+      }
       const buffer =
-        k >= 0
-          ? pool.splice(k, 1)[0]!
-          : shared
-            ? new SharedArrayBuffer(4 * length)
-            : new ArrayBuffer(4 * length);
+        k >= 0 ? pool.splice(k, 1)[0]! : shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
       used.push(buffer);
       return new Float32Array(buffer, 0, length);
     },
     release: () => {
-      for (const b of used) {
-        if (b instanceof SharedArrayBuffer) keptShared.push(b);
-        else keptColumns.push(b);
-      }
+      pool.push(...used);
       used.length = 0;
+      // Over the limit, the smallest go first.
+      if (pool.length > KEEP_COLUMNS) {
+        pool.sort((x, y) => y.byteLength - x.byteLength);
+        pool.length = KEEP_COLUMNS;
+      }
     },
   };
 }

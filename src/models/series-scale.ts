@@ -103,6 +103,15 @@ export function unscaledPinball(alpha: number, actual: Float32Array, scale: Floa
 const LEVEL_FEATURE =
   /^demand_(lag\d+|mean_w\d+|std_w\d+|min_w\d+|max_w\d+|q\d+_w\d+|same_weekday_mean_\d+w|year_ago|year_ago_mean_w7)$/;
 
+/** 1 for each feature relativeFeatures divides by the row's scale (none unless spec.relative). */
+export function relativeMask(names: readonly string[], spec: ScaleSpec): Uint8Array {
+  const keep = `demand_mean_w${spec.window}`;
+  return Uint8Array.from(
+    names,
+    (name) => +(spec.relative === true && name !== keep && LEVEL_FEATURE.test(name)),
+  );
+}
+
 /**
  * The matrix with its demand-level features divided by the rows' scales (spec.relative), else the matrix
  * itself. Scales must come from the raw matrix (rowScales) before this. `alloc` gives the new columns (serving
@@ -115,10 +124,9 @@ export function relativeFeatures(
   alloc: (length: number) => Float32Array = (length) => new Float32Array(length),
 ): FeatureMatrix {
   if (!spec.relative) return m;
-  const keep = `demand_mean_w${spec.window}`;
+  const divided = relativeMask(m.names, spec);
   const columns = m.columns.map((col, f) => {
-    const name = m.names[f]!;
-    if (name === keep || !LEVEL_FEATURE.test(name)) return col;
+    if (divided[f] === 0) return col;
     // A plain loop: Float32Array.from with a map function is several times slower on forecast-sized columns.
     const out = alloc(col.length);
     for (let r = 0; r < col.length; r++) out[r] = col[r]! / scale[r]!;

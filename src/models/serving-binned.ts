@@ -37,9 +37,10 @@ export interface PendingInto {
 }
 
 /**
- * predictIntoBinned on the background predict thread (startPredictBinned): the columns are copied before this
- * returns, so the caller may reuse them while the prediction runs; null (nothing started) when the boosters cannot
- * be walked on shared bins. The forecast is filled by `finish`, with the same values.
+ * predictIntoBinned on the background predict thread (startPredictBinned; columns in shared memory are read in
+ * place until `finish`), with the `divided` features divided by `scale` as relativeFeatures divides them; null
+ * (nothing started) when the boosters cannot be walked on shared bins. The forecast is filled by `finish`, with
+ * the same values.
  */
 export async function startIntoBinned(
   f: QuantileForecast,
@@ -48,9 +49,12 @@ export async function startIntoBinned(
   rows: FeatureRows,
   columns: readonly Float32Array[],
   scale: Float32Array | null = null,
+  divided: Uint8Array | null = null,
 ): Promise<PendingInto | null> {
   const all = tweedie ? [...quantiles, tweedie] : quantiles;
-  const pending = await startPredictBinned(all, columns, rows.series);
+  // Features relative to the scale: divided where they are quantized (see Divide), not in a copy of the columns.
+  const divide = scale && divided ? { divisor: scale, divided } : null;
+  const pending = await startPredictBinned(all, columns, rows.series, divide);
   if (pending === null) return null;
   return {
     finish: async () => {
