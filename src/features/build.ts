@@ -31,6 +31,13 @@ export interface BuildOptions {
    * partition: fresh ones cost as much in page faults as writing them. Every element is written.
    */
   alloc?: (length: number) => Float32Array;
+  /**
+   * Serving's option: where the rows come in long runs of one (series, origin) (forecasts), the features constant
+   * in such a run (as of the origin, and the static ones: featureNames' first asofCount and last ones) are written on each
+   * run's first row only; the other rows of those columns keep whatever the buffers held. Only for a reader that
+   * reads them there (binned prediction in runs, told so); every other reader needs full columns.
+   */
+  runFirstOnly?: boolean;
 }
 
 /**
@@ -80,6 +87,7 @@ export function prepareJob(
     asofCount,
     targetCount,
     shift: options.unsafeLagShift ?? 0,
+    runFirstOnly: options.runFirstOnly ?? false,
     indptr: share(panel.indptr),
     start: share(panel.start),
     demand: share(panel.demand),

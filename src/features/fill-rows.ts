@@ -27,6 +27,8 @@ export interface FeatureJob {
   targetCount: number;
   /** BuildOptions.unsafeLagShift (0 normally). */
   shift: number;
+  /** BuildOptions.runFirstOnly. */
+  runFirstOnly: boolean;
   /** The panel's series layout and daily columns (DailyPanel fields of the same names). */
   indptr: Int32Array;
   start: Int32Array;
@@ -227,7 +229,7 @@ export function fillRows(job: FeatureJob, bounds: Int32Array, next: Int32Array):
           perOrigin.lap(G.elasticity);
           if (perRun) {
             let end = r + 1;
-            while (end < to && rows.series[end] === i && rows.origin[end] === o) end++;
+            if (!job.runFirstOnly) while (end < to && rows.series[end] === i && rows.origin[end] === o) end++;
             fillRun(columnBits, 0, asofBits, r, end);
             fillRun(columnBits, asofCount + targetCount, staticBits, r, end);
           }

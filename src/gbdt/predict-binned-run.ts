@@ -83,16 +83,22 @@ export interface PendingBinned {
  * predictBinned started on the background predict thread (predict-background.ts) instead of the pool, while the
  * caller goes on with other work until it joins. Float32 columns (and the divisor) in shared memory are read in
  * place: they must not change until the join resolves; other columns are copied before this returns. Null when
- * the boosters cannot share bins. Identical predictions.
+ * the boosters cannot share bins. Identical predictions. `constant` (with groups of at most BLOCK rows): features
+ * constant within each group, read on its first row only (BinnedPredictState.constant).
  */
 export async function startPredictBinned(
   boosters: readonly Booster[],
   columns: readonly ArrayLike<number>[],
   groups: ArrayLike<number> | null = null,
   divide: Divide | null = null,
+  constant: Uint8Array | null = null,
 ): Promise<PendingBinned | null> {
   if (!canPredictBinned(boosters)) return null;
   const { state, scratch } = prepare(boosters, columns, true, groups, divide, true);
+  if (constant !== null) {
+    if (groups === null) throw new Error("predictBinned: constant features need groups");
+    state.constant = shareable(constant, true);
+  }
   let background: BackgroundPrediction;
   try {
     background = await predictInBackground(state);
@@ -240,6 +246,7 @@ function stateOf(
     groups: groups === null ? null : gatherGroups(groups, shared),
     divisor: null,
     divided: null,
+    constant: null,
   };
 }
 

@@ -24,11 +24,18 @@ export function rowRuns(
   shared: boolean,
   used: Uint8Array,
   divide: Divide | null = null,
+  constant: Uint8Array | null = null,
 ): { runs: Int32Array; blockRun: Int32Array; varies: Uint8Array; runVaries: Uint32Array } {
   const starts: number[] = [];
   for (let r = 0; r < nRows; r++) {
     const q = starts.length;
-    if (q === 0 || groups[r] !== groups[r - 1] || r - starts[q - 1]! >= BLOCK) starts.push(r);
+    if (q === 0 || groups[r] !== groups[r - 1]) starts.push(r);
+    else if (r - starts[q - 1]! >= BLOCK) {
+      // A group split in two runs: the second's first row is not the group's, where constant features are.
+      if (constant !== null)
+        throw new Error(`predictBinned: constant features need groups of at most ${BLOCK} rows`);
+      starts.push(r);
+    }
   }
   const nRuns = starts.length;
   const runs = new Int32Array(alloc(4 * (nRuns + 1), shared), 0, nRuns + 1);
@@ -53,7 +60,8 @@ export function rowRuns(
   };
   const varies = new Uint8Array(F);
   for (let f = 0; f < F; f++) {
-    if (used[f] === 0) continue; // never tested: its values (not copied) do not matter
+    // Never tested (not used), or constant in every group by the caller's word: not scanned.
+    if (used[f] === 0 || (constant !== null && constant[f] === 1)) continue;
     const x = columns[f]!;
     const bits = bitsOf(f);
     if (bits) {
@@ -90,7 +98,13 @@ export function rowRuns(
         }
       }
     }
-    if (any) for (let f = 0; f < F; f++) if (used[f] === 1 && divide.divided[f] === 1) varies[f] = 1;
+    for (let f = 0; any && f < F; f++) {
+      if (used[f] === 0 || divide.divided[f] === 0) continue;
+      // Its other rows are not read: a quotient varying with the divisor could not be computed there.
+      if (constant !== null && constant[f] === 1)
+        throw new Error("predictBinned: a constant feature divided by a divisor that varies within a group");
+      varies[f] = 1;
+    }
   }
   // Per run, the features (of those varying somewhere) that vary within it: a run with no planned price change
   // walks the price splits once too. Bit f of words q * W.. (W = ceil(F / 32)).
@@ -219,7 +233,7 @@ export type RunFields = Pick<BinnedPredictState, "runs" | "blockRun" | "stops" |
 export function completeRuns(s: BinnedPredictState, shared: boolean): RunFields {
   if (s.groups !== null) {
     const divide = s.divisor && s.divided ? { divisor: s.divisor, divided: s.divided } : null;
-    const r = rowRuns(s.groups, s.columns, s.nRows, shared, s.tables.used, divide);
+    const r = rowRuns(s.groups, s.columns, s.nRows, shared, s.tables.used, divide, s.constant);
     s.runs = r.runs;
     s.blockRun = r.blockRun;
     s.stops = s.models.map((e) => runStops(e, r.varies, shared));

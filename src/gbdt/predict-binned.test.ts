@@ -184,3 +184,27 @@ test("divided features (column / row divisor) predict as the divided columns do:
   const bg = await (await startPredictBinned(bs, cols, groups, divide))!.join();
   for (const [k, p] of bg.entries()) assert.deepEqual(p, want[k], `booster ${k}, background`);
 });
+
+test("features vouched constant within each group are read on its first row only (the other rows may hold anything); a longer group is refused", async () => {
+  const bs = await boosters();
+  const { cols } = data(2600, 8, true);
+  const n = cols[0]!.length;
+  const groups = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    groups[r] = Math.floor(r / 28);
+    const start = groups[r]! * 28;
+    if (r > start) for (const f of [0, 2, 3]) cols[f]![r] = cols[f]![start]!;
+  }
+  const want = bs.map((b) => b.predict(cols));
+  const constant = Uint8Array.of(1, 0, 1, 1, 0);
+  // Anything on the rows after each group's first.
+  for (let r = 0; r < n; r++)
+    if (r % 28 !== 0) for (const f of [0, 2, 3]) cols[f]![r] = r % 2 ? Number.NaN : 1e9;
+  const got = await (await startPredictBinned(bs, cols, groups, null, constant))!.join();
+  for (const [k, p] of got.entries()) assert.deepEqual(p, want[k], `booster ${k}`);
+  const long = new Int32Array(n);
+  await assert.rejects(
+    async () => (await startPredictBinned(bs, cols, long, null, constant))!.join(),
+    /groups of at most 256 rows/,
+  );
+});

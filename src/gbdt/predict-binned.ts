@@ -87,6 +87,11 @@ export interface BinnedPredictState {
   divisor: Float32Array | null;
   /** Per feature: 1 when its value is the column's divided by the row's divisor. */
   divided: Uint8Array | null;
+  /**
+   * Per feature: 1 when the caller vouches that it is constant within each group, so it is never scanned and
+   * only each run's first row is read (the other rows may hold anything); null: every feature is scanned.
+   */
+  constant: Uint8Array | null;
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { Day } from "../core/days.ts";
 import { InputError } from "../core/errors.ts";
-import { buildFeatures, type FeatureRows } from "../features/build.ts";
-import type { FeatureSettings } from "../features/names.ts";
+import { gather, gatherInt32 } from "../core/gather.ts";
+import { buildFeatures, type FeatureMatrix, type FeatureRows } from "../features/build.ts";
+import { type FeatureSettings, featureNames } from "../features/names.ts";
 import { forecastRows } from "../features/rows.ts";
 import type { Booster } from "../gbdt/booster.ts";
 import type { RowMajorMatrix } from "../gbdt/dataset.ts";
 import type { TrainParams } from "../gbdt/params.ts";
+import { canPredictBinned } from "../gbdt/predict-binned-run.ts";
 import { trainingData, withoutFeatures } from "./feature-model-data.ts";
 import { emptyForecast, type FeatureData, type FitInput, type QuantileForecast } from "./forecaster.ts";
 import { fitQuantileBoosters, predictQuantilesInto } from "./gbdt-quantile.ts";
@@ -184,13 +186,19 @@ export class ProductionModel {
     // The feature columns live only during this call: built in buffers kept from the previous call.
     const background = options.background === true;
     const columns = takeColumns(background);
+    // In the background, binned prediction in runs reads the features as of the origin (and the static ones) on
+    // each series' first row only, so they are written there only (rows: one origin per series).
+    const sparse =
+      background && canPredictBinned(this.tweedie ? [...this.boosters, this.tweedie] : this.boosters);
     let held = false;
     try {
       const built = buildFeatures(daily, fd.calendar, settings, rows, {
         weather: this.withWeather ? fd.weather : null,
         alloc: columns.alloc,
+        runFirstOnly: sparse,
       });
       const matrix = withoutFeatures(built, excludedFeatures(this.withWeather, settings));
+      const constant = sparse ? constantInRuns(settings, daily, matrix.names) : null;
       const t1 = performance.now();
       const c1 = process.cpuUsage(c0);
       if (timings) {
@@ -204,7 +212,7 @@ export class ProductionModel {
       if (spec) {
         // Scaled quantile models see level features relative to each row's scale and predict on that axis; the
         // Tweedie mean model (other bins) sees the raw features.
-        const scale = rowScales(matrix, spec);
+        const scale = sparse ? firstRowScales(matrix, spec) : rowScales(matrix, spec);
         // In the background, the relative features are divided where they are quantized (once per series for
         // those as of the origin) instead of into columns of their own.
         const q = options.background
@@ -216,6 +224,7 @@ export class ProductionModel {
               matrix.columns,
               scale,
               relativeMask(matrix.names, spec),
+              constant,
             )
           : null;
         if (q) pending.push(q);
@@ -233,7 +242,7 @@ export class ProductionModel {
         }
         const m =
           this.parts.tweedie && options.background
-            ? await startIntoBinned(f, [], this.tweedie, rows, matrix.columns)
+            ? await startIntoBinned(f, [], this.tweedie, rows, matrix.columns, null, null, constant)
             : null;
         if (m) pending.push(m);
         else if (
@@ -245,7 +254,7 @@ export class ProductionModel {
         }
       } else {
         const both = options.background
-          ? await startIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns)
+          ? await startIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, null, null, constant)
           : null;
         if (both) pending.push(both);
         else if (!(await predictIntoBinned(f, this.boosters, this.tweedie, rows, matrix.columns, threads))) {
@@ -337,6 +346,43 @@ function takeColumns(shared: boolean): { alloc: (length: number) => Float32Array
       }
     },
   };
+}
+
+/**
+ * 1 for each matrix column written on a run's first row only under BuildOptions.runFirstOnly: the features as of
+ * the origin (featureNames' first asofCount) and the static ones (after the target features).
+ */
+function constantInRuns(
+  settings: FeatureSettings,
+  daily: Pick<FeatureData["daily"], "categoricals" | "numerics">,
+  names: readonly string[],
+): Uint8Array {
+  const all = featureNames(settings, daily);
+  const constant = new Set(
+    all.names.filter((_, f) => f < all.asofCount || f >= all.asofCount + all.targetCount),
+  );
+  return Uint8Array.from(names, (name) => +constant.has(name));
+}
+
+/**
+ * rowScales of a matrix whose features as of the origin are on each series' first row only (runFirstOnly; forecast
+ * rows: one origin per series): computed on those rows, then given to every row of the series.
+ */
+function firstRowScales(m: FeatureMatrix, spec: ScaleSpec): Float32Array {
+  const series = m.rows.series;
+  const n = series.length;
+  const first: number[] = [];
+  for (let r = 0; r < n; r++) if (r === 0 || series[r] !== series[r - 1]) first.push(r);
+  const idx = Int32Array.from(first);
+  const rows = {
+    series: gatherInt32(series, idx),
+    origin: gatherInt32(m.rows.origin, idx),
+    horizon: gatherInt32(m.rows.horizon, idx),
+  };
+  const perSeries = rowScales({ ...m, columns: m.columns.map((c) => gather(c, idx)), rows }, spec);
+  const out = new Float32Array(n);
+  for (let q = 0; q < first.length; q++) out.fill(perSeries[q]!, first[q]!, first[q + 1] ?? n);
+  return out;
 }
 
 /** Columns as one row-major Float32 matrix (in a SharedArrayBuffer for the worker pool). */

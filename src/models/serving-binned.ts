@@ -39,8 +39,9 @@ export interface PendingInto {
 /**
  * predictIntoBinned on the background predict thread (startPredictBinned; columns in shared memory are read in
  * place until `finish`), with the `divided` features divided by `scale` as relativeFeatures divides them; null
- * (nothing started) when the boosters cannot be walked on shared bins. The forecast is filled by `finish`, with
- * the same values.
+ * (nothing started) when the boosters cannot be walked on shared bins; `constant`: features constant within each
+ * series, read on its first row only (startPredictBinned). The forecast is filled by `finish`, with the same
+ * values.
  */
 export async function startIntoBinned(
   f: QuantileForecast,
@@ -50,11 +51,12 @@ export async function startIntoBinned(
   columns: readonly Float32Array[],
   scale: Float32Array | null = null,
   divided: Uint8Array | null = null,
+  constant: Uint8Array | null = null,
 ): Promise<PendingInto | null> {
   const all = tweedie ? [...quantiles, tweedie] : quantiles;
   // Features relative to the scale: divided where they are quantized (see Divide), not in a copy of the columns.
   const divide = scale && divided ? { divisor: scale, divided } : null;
-  const pending = await startPredictBinned(all, columns, rows.series, divide);
+  const pending = await startPredictBinned(all, columns, rows.series, divide, constant);
   if (pending === null) return null;
   return {
     finish: async () => {
