@@ -189,7 +189,10 @@ export class ProductionModel {
     // In the background, binned prediction in runs reads the features as of the origin (and the static ones) on
     // each series' first row only, so they are written there only (rows: one origin per series).
     const sparse =
-      background && canPredictBinned(this.tweedie ? [...this.boosters, this.tweedie] : this.boosters);
+      background &&
+      (this.parts.scale
+        ? canPredictBinned(this.boosters) && (this.tweedie === null || canPredictBinned([this.tweedie]))
+        : canPredictBinned(this.tweedie ? [...this.boosters, this.tweedie] : this.boosters));
     let held = false;
     try {
       const built = buildFeatures(daily, fd.calendar, settings, rows, {
