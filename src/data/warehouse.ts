@@ -7,6 +7,7 @@ import {
   DuckDBFloatVector,
   DuckDBInstance,
   DuckDBIntegerVector,
+  DuckDBMaterializedResult,
   DuckDBSmallIntVector,
   DuckDBTinyIntVector,
   DuckDBUIntegerVector,
@@ -153,36 +154,28 @@ export class Warehouse {
     onChunk: (columns: TypedColumns<T>, rows: number) => void,
     params?: Params,
   ): Promise<void> {
-    const names = Object.keys(kinds) as (keyof T & string)[];
-    const result = await this.connection.run(sql, params);
-    const index = resultColumns(result.columnNames(), names, "scanTyped");
-    let capacity = 0;
-    let cols: (Float32Array | Float64Array | Int32Array | Uint8Array)[] = [];
-    const view = {} as TypedColumns<T>;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const m = chunk.rowCount;
-      if (m > capacity) {
-        capacity = Math.max(m, 2048);
-        cols = names.map((name) => new TYPED[kinds[name]](capacity));
-        names.forEach((name, j) => {
-          (view as Record<string, unknown>)[name] = cols[j]!;
-        });
-      }
-      names.forEach((name, j) => {
-        const v = chunk.getColumnVector(index[j]!);
-        const out = cols[j]!;
-        const missing =
-          kinds[name] === "f32" || kinds[name] === "f64" ? Number.NaN : kinds[name] === "i32" ? -1 : 0;
-        if (copyBlock(v, out, 0, m, missing)) return;
-        for (let i = 0; i < m; i++) {
-          const x = v.getItem(i);
-          out[i] = x === null ? missing : typeof x === "boolean" ? (x ? 1 : 0) : Number(x);
-        }
-      });
-      onChunk(view, m);
-    }
+    await this.startScan(sql, kinds, params).scan(onChunk);
+  }
+
+  /**
+   * scanTyped in two steps: the query starts at once (DuckDB computes its whole result on its own threads);
+   * `computed` resolves when it has, after which the warehouse may run the next query while `scan` hands this
+   * result's chunks to onChunk (as scanTyped). A started scan must be scanned or awaited before the warehouse is
+   * closed.
+   */
+  startScan<T extends Record<string, TypedKind>>(
+    sql: string,
+    kinds: T,
+    params?: Params,
+  ): {
+    computed: Promise<void>;
+    scan: (onChunk: (columns: TypedColumns<T>, rows: number) => void) => Promise<void>;
+  } {
+    const running = this.connection.run(sql, params);
+    const computed = running.then(() => undefined);
+    // A query never scanned (the caller failed first) must not surface as an unhandled rejection.
+    computed.catch(() => undefined);
+    return { computed, scan: (onChunk) => scanResult(running, kinds, onChunk) };
   }
 
   /**
@@ -271,6 +264,7 @@ const NUMERIC_VECTORS = [
   DuckDBFloatVector,
   DuckDBDoubleVector,
   DuckDBIntegerVector,
+  DuckDBMaterializedResult,
   DuckDBSmallIntVector,
   DuckDBTinyIntVector,
   DuckDBUIntegerVector,
@@ -316,6 +310,48 @@ function copyBlock(
     i++;
   }
   return true;
+}
+
+/** Hands the chunks of a query result to onChunk as typed arrays (Warehouse.scanTyped). */
+async function scanResult<T extends Record<string, TypedKind>>(
+  running: ReturnType<DuckDBConnection["run"]>,
+  kinds: T,
+  onChunk: (columns: TypedColumns<T>, rows: number) => void,
+): Promise<void> {
+  const names = Object.keys(kinds) as (keyof T & string)[];
+  const result = await running;
+  const index = resultColumns(result.columnNames(), names, "scanTyped");
+  let capacity = 0;
+  let cols: (Float32Array | Float64Array | Int32Array | Uint8Array)[] = [];
+  const view = {} as TypedColumns<T>;
+  // A materialized result's chunks are read synchronously: fetching each through the event loop left the main
+  // thread idle between chunks (thousands of round trips for a scan of `daily`).
+  const materialized = result instanceof DuckDBMaterializedResult ? result : null;
+  const count = materialized ? materialized.chunkCount : Number.POSITIVE_INFINITY;
+  for (let c = 0; c < count; c++) {
+    const chunk = materialized ? materialized.getChunk(c) : await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const m = chunk.rowCount;
+    if (m > capacity) {
+      capacity = Math.max(m, 2048);
+      cols = names.map((name) => new TYPED[kinds[name]](capacity));
+      names.forEach((name, j) => {
+        (view as Record<string, unknown>)[name] = cols[j]!;
+      });
+    }
+    names.forEach((name, j) => {
+      const v = chunk.getColumnVector(index[j]!);
+      const out = cols[j]!;
+      const missing =
+        kinds[name] === "f32" || kinds[name] === "f64" ? Number.NaN : kinds[name] === "i32" ? -1 : 0;
+      if (copyBlock(v, out, 0, m, missing)) return;
+      for (let i = 0; i < m; i++) {
+        const x = v.getItem(i);
+        out[i] = x === null ? missing : typeof x === "boolean" ? (x ? 1 : 0) : Number(x);
+      }
+    });
+    onChunk(view, m);
+  }
 }
 
 /** Positions of `names` among a result's columns; a missing one is a programming error naming the method. */

@@ -7,7 +7,7 @@ import {
   placeRows,
   seriesAttributes,
 } from "../data/to-panel.ts";
-import { sqlString, type Warehouse } from "../data/warehouse.ts";
+import { sqlString, type TypedColumns, type Warehouse } from "../data/warehouse.ts";
 import { NO_DC } from "./partitions.ts";
 import { fillPlannedInputsByGroup, type PlannedFill } from "./planned.ts";
 
@@ -17,6 +17,11 @@ export interface PartitionPanel {
   daily: DailyPanel;
   planned: PlannedFill;
 }
+
+/** Reads of `daily` for the panels' rows (see loadPartitionPanels). */
+const PIECES = 2;
+
+const SCAN_KINDS = { sc: "i32", pc: "i32", day: "i32", ...PANEL_VALUE_KINDS } as const;
 
 /** Above this many (store, product) code pairs, rows find their series through a Map instead of a dense table. */
 const DENSE_CODES = 1 << 24;
@@ -54,8 +59,8 @@ export async function loadPartitionPanels(
     SELECT product_id, (row_number() OVER (ORDER BY product_id))::INT - 1 AS pc
     FROM (SELECT DISTINCT product_id FROM chain_series)`);
   try {
-    const stores = await wh.all<{ store_id: string; sc: number }>(
-      "SELECT store_id, sc FROM temp.chain_stores",
+    const stores = await wh.all<{ store_id: string; sc: number; dk: number }>(
+      "SELECT store_id, sc, dk FROM temp.chain_stores",
     );
     const products = await wh.all<{ product_id: string; pc: number }>(
       "SELECT product_id, pc FROM temp.chain_products",
@@ -92,22 +97,45 @@ export async function loadPartitionPanels(
       base[i] = indptr[i]! - series.first_day[i]!;
     }
     let pos = new Int32Array(2048);
-    await wh.scanTyped(
-      `SELECT s.sc, p.pc, (d.date - DATE '1970-01-01')::INT AS day,
+    const place = (rows: TypedColumns<typeof SCAN_KINDS>, m: number) => {
+      if (pos.length < m) pos = new Int32Array(m);
+      for (let r = 0; r < m; r++) {
+        const code = rows.sc[r]! * nP + rows.pc[r]!;
+        const i = table ? table[code]! : (map!.get(code) ?? -1);
+        pos[r] = i < 0 ? -1 : base[i]! + rows.day[r]!;
+      }
+      placeRows(daily, pos, rows, m);
+    };
+    // The rows in pieces (a few partitions' stores each, as constant lists filtered inside the scan): DuckDB
+    // computes piece k+1 on its own threads while the main thread places piece k's rows, instead of the main
+    // thread waiting for the whole result and DuckDB then waiting for the main thread.
+    const nPieces = Math.min(PIECES, parts.length);
+    const piece = (k: number) => {
+      const list = stores
+        .filter((st) => Math.floor((st.dk * nPieces) / parts.length) === k)
+        .map((st) => sqlString(st.store_id));
+      const only = nPieces > 1 ? `AND d.store_id IN (${list.length > 0 ? list.join(", ") : "NULL"})` : "";
+      return wh.startScan(
+        `SELECT s.sc, p.pc, (d.date - DATE '1970-01-01')::INT AS day,
               ${PANEL_VALUES_SQL}
-       FROM daily d JOIN temp.chain_stores s USING (store_id) JOIN temp.chain_products p USING (product_id)
-       WHERE d.date <= ${endSql}`,
-      { sc: "i32", pc: "i32", day: "i32", ...PANEL_VALUE_KINDS },
-      (rows, m) => {
-        if (pos.length < m) pos = new Int32Array(m);
-        for (let r = 0; r < m; r++) {
-          const code = rows.sc[r]! * nP + rows.pc[r]!;
-          const i = table ? table[code]! : (map!.get(code) ?? -1);
-          pos[r] = i < 0 ? -1 : base[i]! + rows.day[r]!;
-        }
-        placeRows(daily, pos, rows, m);
-      },
-    );
+         FROM daily d JOIN temp.chain_stores s USING (store_id) JOIN temp.chain_products p USING (product_id)
+         WHERE d.date <= ${endSql} ${only}`,
+        SCAN_KINDS,
+      );
+    };
+    let current = piece(0);
+    for (let k = 1; k <= nPieces; k++) {
+      await current.computed;
+      const next = k < nPieces ? piece(k) : null;
+      try {
+        await current.scan(place);
+      } catch (e) {
+        // The warehouse is free again only when the next piece's query is done.
+        await next?.computed.catch(() => undefined);
+        throw e;
+      }
+      if (next) current = next;
+    }
     Object.assign(
       daily,
       await seriesAttributes(wh, "temp.chain_series", daily.storeId, daily.productId, { keepConstant: true }),
