@@ -142,7 +142,9 @@ export function fillRows(job: FeatureJob, bounds: Int32Array, next: Int32Array):
       clock.lap(G.price_promo);
       elastic.reset(demand, pr);
       clock.lap(G.elasticity);
-      const lastSale = lastSaleIndex(units);
+      // Per day, the last sale up to it: an array when the series has many origins (training), a backward search
+      // from the one cutoff of a forecast's long run (no array per series).
+      const lastSale = perRun ? null : lastSaleIndex(units);
       clock.lap(G.history);
       const reg = job.regionOf[i]!;
       const wreg = job.weatherRegionOf[i]!;
@@ -211,7 +213,8 @@ export function fillRows(job: FeatureJob, bounds: Int32Array, next: Int32Array):
           }
           prevCut = c;
           perOrigin.lap(G.rolling_order);
-          const ls = c >= 0 ? lastSale[Math.min(c, len - 1)]! : -1;
+          const at = Math.min(c, len - 1);
+          const ls = c < 0 ? -1 : lastSale !== null ? lastSale[at]! : lastSaleBefore(units, at);
           asof[f++] = ls >= 0 ? c - ls : Number.NaN;
           asof[f++] = c >= 0 ? c + 1 : Number.NaN;
           perOrigin.lap(G.history);
@@ -372,6 +375,13 @@ function sameWeekdayMeans(
     }
     for (let q = 0; q < weeks.length; q++) if (weeks[q] === j + 1) out[at + q] = m > 0 ? s / m : Number.NaN;
   }
+}
+
+/** The index of the last day up to t with units > 0 (-1 if none): lastSaleIndex(units)[t]. */
+function lastSaleBefore(units: Float32Array, t: number): number {
+  let k = t;
+  while (k >= 0 && !(units[k]! > 0)) k--;
+  return k;
 }
 
 /** For each day, the index of the last day up to it with units > 0 (-1 if none). */
