@@ -6,6 +6,7 @@ import { testFitInput } from "./fit-input.test-support.ts";
 import { forecasterContract } from "./forecaster.contract.ts";
 import { emptyForecast } from "./forecaster.ts";
 import {
+  DEFAULT_TAILS,
   fitQuantileBoosters,
   type GbdtQuantileFitted,
   gbdtQuantile,
@@ -97,7 +98,11 @@ test("gbdt_quantile with one member is the plain fit: the same boosters and fore
   const input = testFitInput({ shape: [5, 450, 2] });
   const fitted = (await gbdtQuantile({ params: quick, threads: 1 }).fit(input)) as GbdtQuantileFitted;
   const data = await trainingData(input, { scale: DEFAULT_SCALE, itemTrends: true });
-  const boosters = await fitQuantileBoosters(data, input.levels, input.seed, { params: quick, threads: 1 });
+  const boosters = await fitQuantileBoosters(data, input.levels, input.seed, {
+    params: quick,
+    threads: 1,
+    tails: DEFAULT_TAILS,
+  });
   assert.deepEqual(
     fitted.boosters.map((b) => b.numTrees),
     boosters.map((b) => b.numTrees),

@@ -276,7 +276,8 @@ export async function predictMembers(
  * The main model: one global gradient-boosted tree model per quantile level, trained with pinball loss on
  * features as of each origin (direct multi-horizon: the horizon is a feature) plus the item-level demand trends
  * of features/item-demand.ts (`itemTrends: false` leaves them out), early stopping on the most recent part of
- * the training window; targets and level features divided by a per-series scale (`scale: null`: units).
+ * the training window; targets and level features divided by a per-series scale (`scale: null`: units); the
+ * 0.95/0.99 boosters with their own settings (DEFAULT_TAILS; `tails: null`: the fit's settings at every level).
  * `members` makes it an ensemble (each member on its own random share of the training rows, quantiles
  * averaged, e.g. PAIR_MEMBERS).
  */
@@ -290,7 +291,10 @@ export function gbdtQuantile(
 ): Forecaster {
   const specs = options.members ?? [options.scale === undefined ? DEFAULT_SCALE : options.scale];
   const itemTrends = options.itemTrends ?? true;
-  const fitOptions: GbdtFitOptions = { ...options, tails: options.tails ?? null };
+  const fitOptions: GbdtFitOptions = {
+    ...options,
+    tails: options.tails === undefined ? DEFAULT_TAILS : options.tails,
+  };
   return {
     name: options.name ?? "gbdt_quantile",
     async fit(input: FitInput): Promise<GbdtQuantileFitted> {

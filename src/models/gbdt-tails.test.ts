@@ -8,8 +8,9 @@ import { DEFAULT_TAILS, fitQuantileBoosters, gbdtQuantile, type TailSettings } f
 import { DEFAULT_SCALE } from "./series-scale.ts";
 
 const quick = { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 };
+// gbdt.test.ts runs the contract on the default model (with DEFAULT_TAILS).
 forecasterContract(() =>
-  gbdtQuantile({ params: quick, threads: 1, tails: DEFAULT_TAILS, name: "gbdt_quantile_tails" }),
+  gbdtQuantile({ params: quick, threads: 1, tails: null, name: "gbdt_quantile_no_tails" }),
 );
 
 const tails: TailSettings = {
@@ -40,6 +41,14 @@ test("tail settings: the tail levels get their own learner settings and weights,
   const unweighted = await fit({ ...tails, weight: "none" });
   const k99 = input.levels.indexOf(0.99);
   assert.notDeepEqual(unweighted[k99]!.predict(x), tailed[k99]!.predict(x));
+});
+
+test("DEFAULT_TAILS: the upper tails on 15 leaves of at least 200 rows, weighted by the square root of the scale", () => {
+  assert.deepEqual(DEFAULT_TAILS, {
+    levels: [0.95, 0.99],
+    params: { maxLeaves: 15, minDataInLeaf: 200 },
+    weight: "sqrt",
+  });
 });
 
 test("tail settings apply to scaled models only: on units the boosters are the plain ones", async () => {
