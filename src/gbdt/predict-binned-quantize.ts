@@ -1,0 +1,109 @@
+/**
+ * Quantization of binned prediction (predict-binned.ts): raw feature values to the shared mappers' bin indices,
+ * row by row or once per run for features constant in it, divided features on their quotients.
+ */
+import { indexOf, searchPadded } from "./binning.ts";
+import type { BinTables, Divide } from "./predict-binned.ts";
+
+/**
+ * Bins of rows [r0, r1) of the feature columns into `bins` (row-major, row r0 first). Numeric: the
+ * number of thresholds below the value, by a branch-free search over the padded thresholds; NaN and unseen
+ * categories: the missing bin.
+ */
+export function quantizeBlock(
+  t: BinTables,
+  columns: readonly (Float32Array | Float64Array)[],
+  r0: number,
+  r1: number,
+  bins: Uint8Array,
+  divide: Divide | null = null,
+): void {
+  const F = t.nFeatures;
+  const { pad } = t;
+  for (let f = 0; f < F; f++) {
+    if (t.used[f] === 0) continue;
+    const col = columns[f]!;
+    const div = divide !== null && divide.divided[f] === 1 ? divide.divisor : null;
+    const miss = t.missing[f]!;
+    if (t.categorical[f]) {
+      const codes = t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]);
+      let prev = Number.NaN;
+      let prevBin = miss;
+      for (let r = r0; r < r1; r++) {
+        const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
+        if (v !== prev) {
+          prev = v;
+          const b = Number.isNaN(v) ? -1 : indexOf(codes, v);
+          prevBin = b < 0 ? miss : b;
+        }
+        bins[(r - r0) * F + f] = prevBin;
+      }
+      continue;
+    }
+    const o = t.offset[f]!;
+    // Forecast rows come series by series, horizon by horizon, and most features (those as of the origin) repeat
+    // from row to row: a value equal to the previous row's keeps its bin (NaN never equals, it is searched).
+    let prev = Number.NaN;
+    let prevBin = miss;
+    for (let r = r0; r < r1; r++) {
+      const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
+      if (v !== prev) {
+        prev = v;
+        // NaN fails every comparison of the search: it gets the missing bin.
+        prevBin = Number.isNaN(v) ? miss : searchPadded(pad, o, v);
+      }
+      bins[(r - r0) * F + f] = prevBin;
+    }
+  }
+}
+
+/**
+ * quantizeBlock for a block of runs q0..q1-1 (row runs[q0] first): a feature constant within a run (its bit not
+ * set in runVaries) is quantized on the run's first row only, the one row walkRuns reads it from; the others
+ * on every row. Forecast runs are a series' horizons, and most features are as of the origin. Divided features
+ * (Divide) are quantized on their quotients.
+ */
+export function quantizeRuns(
+  t: BinTables,
+  columns: readonly (Float32Array | Float64Array)[],
+  runs: Int32Array,
+  runVaries: Uint32Array,
+  q0: number,
+  q1: number,
+  bins: Uint8Array,
+  divide: Divide | null = null,
+): void {
+  const F = t.nFeatures;
+  const W = (F + 31) >>> 5;
+  const { pad } = t;
+  const r0 = runs[q0]!;
+  for (let f = 0; f < F; f++) {
+    if (t.used[f] === 0) continue;
+    const col = columns[f]!;
+    const div = divide !== null && divide.divided[f] === 1 ? divide.divisor : null;
+    const miss = t.missing[f]!;
+    const cat = t.categorical[f] === 1;
+    const codes = cat ? t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]) : null;
+    const o = t.offset[f]!;
+    const word = f >>> 5;
+    const bit = 1 << (f & 31);
+    let prev = Number.NaN;
+    let prevBin = miss;
+    for (let q = q0; q < q1; q++) {
+      const rs = runs[q]!;
+      const re = (runVaries[q * W + word]! & bit) !== 0 ? runs[q + 1]! : rs + 1;
+      for (let r = rs; r < re; r++) {
+        const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
+        if (v !== prev) {
+          prev = v;
+          // NaN fails every comparison of the search (the missing bin); an unseen category is missing too.
+          if (codes !== null) {
+            const b = Number.isNaN(v) ? -1 : indexOf(codes, v);
+            prevBin = b < 0 ? miss : b;
+          } else prevBin = Number.isNaN(v) ? miss : searchPadded(pad, o, v);
+        }
+        bins[(r - r0) * F + f] = prevBin;
+      }
+    }
+  }
+}
