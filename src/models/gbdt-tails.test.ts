@@ -4,7 +4,15 @@ import { leafCount } from "../gbdt/tree.ts";
 import { trainingData } from "./feature-model-data.ts";
 import { testFitInput } from "./fit-input.test-support.ts";
 import { forecasterContract } from "./forecaster.contract.ts";
-import { DEFAULT_TAILS, fitQuantileBoosters, gbdtQuantile, type TailSettings } from "./gbdt-quantile.ts";
+import {
+  DEFAULT_GBDT_PARAMS,
+  DEFAULT_TAILS,
+  fitQuantileBoosters,
+  type GbdtQuantileFitted,
+  gbdtQuantile,
+  QUANTILE_TREES,
+  type TailSettings,
+} from "./gbdt-quantile.ts";
 import { DEFAULT_SCALE } from "./series-scale.ts";
 
 const quick = { iterations: 40, maxLeaves: 15, minDataInLeaf: 20 };
@@ -59,4 +67,16 @@ test("tail settings apply to scaled models only: on units the boosters are the p
   const plain = await fitQuantileBoosters(data, input.levels, input.seed, options);
   const tailed = await fitQuantileBoosters(data, input.levels, input.seed, { ...options, tails });
   for (const k of input.levels.keys()) assert.deepEqual(tailed[k]!.predict(x), plain[k]!.predict(x));
+});
+
+test("gbdt_quantile's defaults: QUANTILE_TREES at every level, DEFAULT_TAILS' settings at 0.95 and 0.99", async () => {
+  const input = testFitInput({ shape: [4, 450, 3] });
+  const fitted = (await gbdtQuantile({ threads: 1 }).fit(input)) as GbdtQuantileFitted;
+  for (const [k, tau] of input.levels.entries()) {
+    const p = fitted.boosters[k]!.model.params;
+    assert.equal(p.maxLeaves, QUANTILE_TREES.maxLeaves, `level ${tau}`);
+    assert.equal(p.iterations, QUANTILE_TREES.iterations, `level ${tau}`);
+    const tail = DEFAULT_TAILS.levels.includes(tau);
+    assert.equal(p.minDataInLeaf, tail ? 200 : DEFAULT_GBDT_PARAMS.minDataInLeaf, `level ${tau}`);
+  }
 });

@@ -7,7 +7,7 @@ import { seasonalNaive } from "./baselines/seasonal-naive.ts";
 import { tsb } from "./baselines/tsb.ts";
 import type { Forecaster } from "./forecaster.ts";
 import { gbdtHorizonBuckets } from "./gbdt-horizon-buckets.ts";
-import { gbdtQuantile, PAIR_MEMBERS } from "./gbdt-quantile.ts";
+import { gbdtQuantile, PAIR_MEMBERS, WIDE_TREES } from "./gbdt-quantile.ts";
 import { gbdtTweedie } from "./gbdt-tweedie.ts";
 import { linearQuantile } from "./linear-quantile.ts";
 import { DEFAULT_SCALE } from "./series-scale.ts";
@@ -54,7 +54,7 @@ export const MODELS: Record<
   mstl_ets: { describe: "MSTL + AutoETS per series (augurs)", make: () => mstlEts() },
   gbdt_quantile: {
     describe:
-      "global GBDT, one pinball model per quantile on per-series scaled targets, with item-level trends and tail settings (the main model)",
+      "global GBDT, one pinball model per quantile on per-series scaled targets, with item-level trends, 15-leaf trees and tail settings (the main model)",
     make: (o) => gbdtQuantile(fitOptions(o)),
   },
   gbdt_quantile_pair: {
@@ -66,6 +66,7 @@ export const MODELS: Record<
         ...fitOptions(o),
         members: PAIR_MEMBERS,
         itemTrends: false,
+        params: WIDE_TREES,
         tails: null,
         name: "gbdt_quantile_pair",
       }),
@@ -79,25 +80,17 @@ export const MODELS: Record<
         ...fitOptions(o),
         members: [DEFAULT_SCALE, { ...DEFAULT_SCALE, weight: "scale" }],
         itemTrends: false,
+        params: WIDE_TREES,
         tails: null,
         name: "gbdt_quantile_pair_weighted",
       }),
   },
   gbdt_quantile_no_tails: {
     describe:
-      "gbdt_quantile with the fit's settings at every level (the main model before session 5's tail settings)",
-    optIn: true,
-    make: (o) => gbdtQuantile({ ...fitOptions(o), tails: null, name: "gbdt_quantile_no_tails" }),
-  },
-  gbdt_quantile_tails_l15: {
-    describe: "gbdt_quantile with 15 leaves (up to 500 trees) at every level",
+      "gbdt_quantile with 63 leaves, 300 trees and one setting at every level (the main model before session 5)",
     optIn: true,
     make: (o) =>
-      gbdtQuantile({
-        ...fitOptions(o),
-        params: { maxLeaves: 15, iterations: 500 },
-        name: "gbdt_quantile_tails_l15",
-      }),
+      gbdtQuantile({ ...fitOptions(o), params: WIDE_TREES, tails: null, name: "gbdt_quantile_no_tails" }),
   },
   gbdt_quantile_no_items: {
     describe: "gbdt_quantile without the item-level demand trends (the main model before 2026-11-26 13:00)",
@@ -106,6 +99,7 @@ export const MODELS: Record<
       gbdtQuantile({
         ...fitOptions(o),
         itemTrends: false,
+        params: WIDE_TREES,
         tails: null,
         name: "gbdt_quantile_no_items",
       }),
