@@ -134,6 +134,33 @@ export const MODELS: Record<
     make: (o) =>
       gbdtQuantile({ ...fitOptions(o), zeroRuns: DEFAULT_ZERO_RUN_RULE, name: "gbdt_quantile_zero_runs" }),
   },
+  gbdt_quantile_zero_runs_long: {
+    describe: "gbdt_quantile_zero_runs on a 1095-day training window",
+    optIn: true,
+    make: (o) =>
+      gbdtQuantile({
+        ...fitOptions(o),
+        zeroRuns: DEFAULT_ZERO_RUN_RULE,
+        trainDays: 1095,
+        name: "gbdt_quantile_zero_runs_long",
+      }),
+  },
+  gbdt_quantile_zero_runs_groups: {
+    describe: "gbdt_quantile_zero_runs plus the store and store-department trends of gbdt_quantile_groups",
+    optIn: true,
+    make: (o) =>
+      gbdtQuantile({
+        ...fitOptions(o),
+        zeroRuns: DEFAULT_ZERO_RUN_RULE,
+        groupTrends: true,
+        name: "gbdt_quantile_zero_runs_groups",
+      }),
+  },
+  gbdt_quantile_recent: {
+    describe: "gbdt_quantile with training rows weighted by recency (half-life 365 days)",
+    optIn: true,
+    make: (o) => gbdtQuantile({ ...fitOptions(o), recencyHalfLife: 365, name: "gbdt_quantile_recent" }),
+  },
   gbdt_quantile_censored: {
     describe: "gbdt_quantile plus stockout days as lower bounds (censored second pass)",
     optIn: true,
