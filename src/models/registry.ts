@@ -7,6 +7,7 @@ import { seasonalNaive } from "./baselines/seasonal-naive.ts";
 import { tsb } from "./baselines/tsb.ts";
 import type { Forecaster } from "./forecaster.ts";
 import { gbdtHorizonBuckets } from "./gbdt-horizon-buckets.ts";
+import { levelSplit } from "./gbdt-level-split.ts";
 import { gbdtQuantile, PAIR_MEMBERS, WIDE_TREES } from "./gbdt-quantile.ts";
 import { gbdtTweedie } from "./gbdt-tweedie.ts";
 import { linearQuantile } from "./linear-quantile.ts";
@@ -92,6 +93,16 @@ export const MODELS: Record<
     make: (o) =>
       gbdtQuantile({ ...fitOptions(o), params: WIDE_TREES, tails: null, name: "gbdt_quantile_no_tails" }),
   },
+  gbdt_quantile_lr05: {
+    describe: "gbdt_quantile with learning rate 0.05, up to 800 trees, patience 50",
+    optIn: true,
+    make: (o) =>
+      gbdtQuantile({
+        ...fitOptions(o),
+        params: { learningRate: 0.05, iterations: 800, earlyStoppingRounds: 50 },
+        name: "gbdt_quantile_lr05",
+      }),
+  },
   gbdt_quantile_no_items: {
     describe: "gbdt_quantile without the item-level demand trends (the main model before 2026-11-26 13:00)",
     optIn: true,
@@ -160,6 +171,18 @@ export const MODELS: Record<
     describe: "gbdt_quantile with training rows weighted by recency (half-life 365 days)",
     optIn: true,
     make: (o) => gbdtQuantile({ ...fitOptions(o), recencyHalfLife: 365, name: "gbdt_quantile_recent" }),
+  },
+  gbdt_quantile_split: {
+    describe:
+      "gbdt_quantile_long for the levels below 0.75, gbdt_quantile_zero_runs_long for 0.75 and above (each fitted on its levels)",
+    optIn: true,
+    make: (o) =>
+      levelSplit(
+        "gbdt_quantile_split",
+        gbdtQuantile({ ...fitOptions(o), trainDays: 1095 }),
+        gbdtQuantile({ ...fitOptions(o), trainDays: 1095, zeroRuns: DEFAULT_ZERO_RUN_RULE }),
+        0.75,
+      ),
   },
   gbdt_quantile_censored: {
     describe: "gbdt_quantile plus stockout days as lower bounds (censored second pass)",
