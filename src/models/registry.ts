@@ -174,11 +174,23 @@ export const MODELS: Record<
   },
   gbdt_quantile_split: {
     describe:
-      "gbdt_quantile_long for the levels below 0.75, gbdt_quantile_zero_runs_long for 0.75 and above (each fitted on its levels)",
+      "gbdt_quantile for the levels below 0.75, gbdt_quantile_zero_runs_long for 0.75 and above (each fitted on its levels)",
     optIn: true,
     make: (o) =>
       levelSplit(
         "gbdt_quantile_split",
+        gbdtQuantile(fitOptions(o)),
+        gbdtQuantile({ ...fitOptions(o), trainDays: 1095, zeroRuns: DEFAULT_ZERO_RUN_RULE }),
+        0.75,
+      ),
+  },
+  gbdt_quantile_split_long: {
+    describe:
+      "gbdt_quantile_long for the levels below 0.75, gbdt_quantile_zero_runs_long for 0.75 and above (each fitted on its levels)",
+    optIn: true,
+    make: (o) =>
+      levelSplit(
+        "gbdt_quantile_split_long",
         gbdtQuantile({ ...fitOptions(o), trainDays: 1095 }),
         gbdtQuantile({ ...fitOptions(o), trainDays: 1095, zeroRuns: DEFAULT_ZERO_RUN_RULE }),
         0.75,
