@@ -14,7 +14,7 @@ test("docs/configuration.md is exactly what the config schema generates (run `np
 
 test("the page lists nested settings with their defaults and never a machine-specific default", () => {
   const page = renderConfigDoc();
-  assert.match(page, /\| `train\.learner\.maxLeaves` \| integer \(>= 2, <= 4096\) \| `63` \|/);
+  assert.match(page, /\| `train\.learner\.maxLeaves` \| integer \(>= 2, <= 4096\) \| `15` \|/);
   assert.match(page, /\| `validation\.folds` \|/);
   assert.match(page, /\| `threads` \| [^|]+ \| available cores \|/);
 });

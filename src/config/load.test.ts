@@ -28,6 +28,9 @@ test("a bad value is an InputError naming the file and the field", () => {
     (e: unknown) =>
       e instanceof InputError && e.message.includes(file) && e.message.includes("etl.rewriteDays"),
   );
+  // A tail level must be one of the forecast levels (it is matched exactly; another value would do nothing).
+  writeFileSync(file, JSON.stringify({ train: { tails: { levels: [0.9] } } }));
+  assert.throws(() => loadConfig({ file, env: {} }), /train\.tails\.levels\.0.*one of the forecast levels/);
   writeFileSync(file, JSON.stringify({ dbb: "typo" }));
   assert.throws(() => loadConfig({ file, env: {} }), /dbb|Unrecognized/);
 });

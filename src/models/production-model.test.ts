@@ -6,8 +6,10 @@ import { InputError } from "../core/errors.ts";
 import { QUANTILES } from "../core/quantiles.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import { testPanel } from "../features/test-panel.ts";
+import { serialize } from "../gbdt/serialize.ts";
 import { testFitInput } from "./fit-input.test-support.ts";
 import { forecasterContract } from "./forecaster.contract.ts";
+import { DEFAULT_TAILS } from "./gbdt-quantile.ts";
 import { FEATURE_SET_VERSION, featureSchemaOf, ProductionModel } from "./production-model.ts";
 import { quantileIntegral } from "./production-model-mean.ts";
 
@@ -97,6 +99,16 @@ test("production model: quantile models on scaled targets by default; a version-
   const v1 = ProductionModel.deserialize(json.replace(`"version":2`, `"version":1`), "old.json");
   const c = await v1.predict(input.features!, 403, 28);
   assert.deepEqual(Buffer.from(c.q.buffer), Buffer.from(b.q.buffer));
+});
+
+test("production model: the upper-tail boosters get gbdt_quantile's tail settings by default, the others not", async () => {
+  const input = fitInput(testPanel().panel);
+  const tailed = await ProductionModel.fit(input, { params: quick, threads: 1 });
+  const plain = await ProductionModel.fit(input, { params: quick, threads: 1, tails: null });
+  for (const [k, tau] of input.levels.entries()) {
+    const same = serialize(tailed.boosters[k]!) === serialize(plain.boosters[k]!);
+    assert.equal(same, !DEFAULT_TAILS.levels.includes(tau), `level ${tau}`);
+  }
 });
 
 test("production model: without weather it has no weather features; with it, it does", async () => {

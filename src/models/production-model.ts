@@ -8,7 +8,13 @@ import type { TrainParams } from "../gbdt/params.ts";
 import { canPredictBinned } from "../gbdt/predict-binned-run.ts";
 import { trainingData, withoutFeatures } from "./feature-model-data.ts";
 import { emptyForecast, type FeatureData, type FitInput, type QuantileForecast } from "./forecaster.ts";
-import { fitQuantileBoosters, predictQuantilesInto } from "./gbdt-quantile.ts";
+import {
+  DEFAULT_TAILS,
+  fitQuantileBoosters,
+  predictQuantilesInto,
+  QUANTILE_TREES,
+  type TailSettings,
+} from "./gbdt-quantile.ts";
 import { fitTweedie, predictTweedieInto } from "./gbdt-tweedie.ts";
 import { type ModelParts, readModelFile, writeModelFile } from "./production-model-file.ts";
 import { meanFromQuantiles } from "./production-model-mean.ts";
@@ -54,6 +60,11 @@ export interface ProductionModelOptions {
    * null fits them on units, as gbdt_quantile_unscaled. The Tweedie mean model is always fitted on units.
    */
   scale?: ScaleSpec | null;
+  /**
+   * Own learner settings of the upper-tail quantile boosters (scaled models only; default DEFAULT_TAILS, as
+   * gbdt_quantile); null: the same settings at every level.
+   */
+  tails?: TailSettings | null;
 }
 
 /** Options of ProductionModel.predict. */
@@ -130,7 +141,10 @@ export class ProductionModel {
     if (data.trainMatrix.names.join() !== schema.names.join())
       throw new Error("ProductionModel.fit: the feature matrix does not match featureSchemaOf (a bug)");
     const learner = { params: options.params, threads: options.threads };
-    const boosters = await fitQuantileBoosters(data, input.levels, input.seed, learner);
+    const tails = options.tails === undefined ? DEFAULT_TAILS : options.tails;
+    // The quantile boosters default to gbdt_quantile's tree size; the Tweedie mean keeps the learner's defaults.
+    const quantileLearner = { ...learner, params: { ...QUANTILE_TREES, ...options.params }, tails };
+    const boosters = await fitQuantileBoosters(data, input.levels, input.seed, quantileLearner);
     // The mean model learns units from the raw features: with scaled quantile models it needs its own data.
     const tweedieData = options.tweedie && scale ? await trainingData(conformed, rowOptions) : data;
     const tweedie = options.tweedie ? await fitTweedie(conformed, tweedieData, learner) : null;

@@ -1,4 +1,6 @@
+import type { TrainSettings } from "../config/train.ts";
 import type { FitInput, Fitted, Forecaster } from "../models/forecaster.ts";
+import type { TailSettings } from "../models/gbdt-quantile.ts";
 import { ProductionModel, type ProductionModelOptions } from "../models/production-model.ts";
 
 /**
@@ -14,4 +16,11 @@ export function productionForecaster(name: string, options: ProductionModelOptio
       return { predict: (origin, horizon) => model.predict(features, origin, horizon) };
     },
   };
+}
+
+/** The config's `train.tails` as the quantile fit's tail settings (null when disabled). */
+export function tailSettingsOf(tails: TrainSettings["tails"]): TailSettings | null {
+  if (!tails.enabled) return null;
+  const { levels, maxLeaves, minDataInLeaf, weight } = tails;
+  return { levels, params: { maxLeaves, minDataInLeaf }, weight };
 }

@@ -28,7 +28,7 @@ import { type CvReport, evaluateCv } from "../validation/evaluate-cv.ts";
 import { type BacktestJobResult, jobFolds, loadModelData } from "../validation/job.ts";
 import { type Fold, innerFolds } from "../validation/splits.ts";
 import { featureSample, type ModelInsights, modelInsights } from "./insights.ts";
-import { productionForecaster } from "./production-forecaster.ts";
+import { productionForecaster, tailSettingsOf } from "./production-forecaster.ts";
 import { runMetrics } from "./run-metrics.ts";
 import { seriesScores } from "./series-scores.ts";
 import { type TuneResult, tuneLearner } from "./tune.ts";
@@ -152,6 +152,7 @@ export async function trainRun(
       validDays: t.validDays,
       tweedie: t.tweedie,
       censored: t.censored,
+      tails: tailSettingsOf(t.tails),
     };
 
     const truth = await loadTruthPanel(wh, daily);

@@ -9,7 +9,7 @@ import { evaluate } from "../metrics/evaluate.ts";
 import { meanScaledPinballMetric } from "../metrics/pinball.ts";
 import { runBacktest } from "../validation/backtest.ts";
 import type { Fold } from "../validation/splits.ts";
-import { productionForecaster } from "./production-forecaster.ts";
+import { productionForecaster, tailSettingsOf } from "./production-forecaster.ts";
 import { type Dimension, search, type Trial } from "./search.ts";
 
 /** What tuning needs: the data, the inner folds to score on, and the run's settings. */
@@ -69,6 +69,7 @@ export async function tuneLearner(input: TuneInput): Promise<TuneResult> {
           validDays: t.validDays,
           tweedie: false,
           censored: t.censored,
+          tails: tailSettingsOf(t.tails),
         }),
       ],
       levels: QUANTILES,
