@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { DEFAULT_ZERO_RUN_RULE } from "../features/zero-runs.ts";
 import { movingQuantiles } from "./baselines/moving-quantiles.ts";
 import { seasonalNaive } from "./baselines/seasonal-naive.ts";
 import { testFitInput } from "./fit-input.test-support.ts";
+import { forecasterContract } from "./forecaster.contract.ts";
 import { levelSplit } from "./gbdt-level-split.ts";
+import { gbdtQuantile } from "./gbdt-quantile.ts";
+
+const QUICK = { iterations: 20, learningRate: 0.2, maxLeaves: 15, minDataInLeaf: 20 };
 
 test("levelSplit: the levels below `from` come from the lower model, the rest from the upper one", async () => {
   const input = testFitInput();
@@ -25,3 +30,13 @@ test("levelSplit: the levels below `from` come from the lower model, the rest fr
   }
   assert.ok(fromUpper > 0, "the two models differ, so the check bites");
 });
+
+// The main model's shape (a default half and a 1095-day zero-run half) with quick learner settings.
+forecasterContract(() =>
+  levelSplit(
+    "gbdt_quantile",
+    gbdtQuantile({ params: QUICK, threads: 1 }),
+    gbdtQuantile({ params: QUICK, threads: 1, trainDays: 1095, zeroRuns: DEFAULT_ZERO_RUN_RULE }),
+    0.75,
+  ),
+);
