@@ -72,8 +72,6 @@ export interface FeatureModelOptions {
   trainDays?: number;
   /** Leave likely-stockout zero runs (features/zero-runs.ts, decided on the training window) out of the targets. */
   zeroRuns?: ZeroRunRule;
-  /** With `scale`: weigh each training row by 0.5^(age / recencyHalfLife), age = days from its target to trainEnd. */
-  recencyHalfLife?: number;
 }
 
 /** The matrix without the named feature columns (the same object when none of them is there). */
@@ -222,16 +220,6 @@ export async function trainingData(
       validActual: new Float32Array(0),
       validScale: new Float32Array(0),
     };
-    const half = options.recencyHalfLife;
-    if (half) {
-      // Recent targets weigh more: the latest demand regime is the one the forecast will face.
-      const w = new Float32Array(n);
-      for (let r = 0; r < n; r++) {
-        const age = input.trainEnd - rows.origin[r]! - rows.horizon[r]!;
-        w[r] = (scaling.weight ? scaling.weight[r]! : 1) * 0.5 ** (age / half);
-      }
-      scaling.weight = w;
-    }
   }
   const select = (keep: (r: number) => boolean, values: Float32Array = m.target) => {
     const idx: number[] = [];

@@ -170,22 +170,6 @@ export const MODELS: Record<
         name: "gbdt_quantile_zero_runs_long",
       }),
   },
-  gbdt_quantile_zero_runs_groups: {
-    describe: "gbdt_quantile_zero_runs plus the store and store-department trends of gbdt_quantile_groups",
-    optIn: true,
-    make: (o) =>
-      gbdtQuantile({
-        ...fitOptions(o),
-        zeroRuns: DEFAULT_ZERO_RUN_RULE,
-        groupTrends: true,
-        name: "gbdt_quantile_zero_runs_groups",
-      }),
-  },
-  gbdt_quantile_recent: {
-    describe: "gbdt_quantile with training rows weighted by recency (half-life 365 days)",
-    optIn: true,
-    make: (o) => gbdtQuantile({ ...fitOptions(o), recencyHalfLife: 365, name: "gbdt_quantile_recent" }),
-  },
   gbdt_quantile_split_long: {
     describe: "gbdt_quantile with the 1095-day window below 0.75 too (gbdt_quantile_long there)",
     optIn: true,
