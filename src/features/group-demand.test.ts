@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { DailyPanel } from "../data/to-panel.ts";
-import type { FeatureRows } from "./build.ts";
 import {
   GROUP_FEATURE_NAMES,
   GROUP_TREND_WINDOWS,
@@ -9,28 +8,12 @@ import {
   withGroupTrends,
 } from "./group-demand.ts";
 import { scrambleAfter } from "./leakage.ts";
-import { testPanel } from "./test-panel.ts";
+import { rowsAtOrigins, testPanel } from "./test-panel.ts";
 
 const LAT = 3;
 
 function panel(): DailyPanel {
   return testPanel(8, 500, 5).panel;
-}
-
-function rowsAt(p: DailyPanel, origins: number[]): FeatureRows {
-  const series: number[] = [];
-  const origin: number[] = [];
-  for (let i = 0; i < p.storeId.length; i++) {
-    for (const o of origins) {
-      series.push(i);
-      origin.push(o);
-    }
-  }
-  return {
-    series: Int32Array.from(series),
-    origin: Int32Array.from(origin),
-    horizon: new Int32Array(series.length).fill(5),
-  };
 }
 
 /** Known demand and known series-days over days a..b of the series `keep` selects, the slow way. */
@@ -64,7 +47,7 @@ const close = (got: number, want: number, what: string) =>
 
 test("group trends: store and store-department means per known series-day relative to 364 days, and the share", () => {
   const p = panel();
-  const rows = rowsAt(p, [200, 320, 480]);
+  const rows = rowsAtOrigins(p, [200, 320, 480]);
   const cols = groupTrendColumns(p, rows, LAT);
   assert.equal(cols.length, GROUP_FEATURE_NAMES.length);
   const dept = p.categoricals.find((c) => c.name === "category_l1")!.codes;
@@ -101,7 +84,7 @@ test("group trends: store and store-department means per known series-day relati
 test("group trends leak nothing: scrambling every day after the cutoff leaves them unchanged, one day more does not", () => {
   const p = panel();
   const origin = 430;
-  const rows = rowsAt(p, [origin]);
+  const rows = rowsAtOrigins(p, [origin]);
   const before = groupTrendColumns(p, rows, LAT);
   const safe = groupTrendColumns(scrambleAfter(p, origin - LAT, origin + 400), rows, LAT);
   assert.deepEqual(safe, before);
@@ -113,7 +96,7 @@ test("group trends leak nothing: scrambling every day after the cutoff leaves th
 
 test("withGroupTrends appends the named columns after the matrix's own", () => {
   const p = panel();
-  const rows = rowsAt(p, [400]);
+  const rows = rowsAtOrigins(p, [400]);
   const m = withGroupTrends(
     { names: ["a"], categorical: [], columns: [new Float32Array(rows.series.length)], rows } as never,
     p,

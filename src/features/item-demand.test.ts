@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { DailyPanel } from "../data/to-panel.ts";
-import type { FeatureRows } from "./build.ts";
 import { ITEM_FEATURE_NAMES, ITEM_TREND_WINDOWS, itemTrendColumns, withItemTrends } from "./item-demand.ts";
 import { scrambleAfter } from "./leakage.ts";
-import { testPanel } from "./test-panel.ts";
+import { rowsAtOrigins, testPanel } from "./test-panel.ts";
 
 // The test panel has one product per series; here series 2k and 2k+1 (stores S0 and S1) sell product P{k}.
 function sharedProducts(): DailyPanel {
@@ -13,22 +12,6 @@ function sharedProducts(): DailyPanel {
 }
 
 const LAT = 3;
-
-function rowsAt(panel: DailyPanel, origins: number[]): FeatureRows {
-  const series: number[] = [];
-  const origin: number[] = [];
-  for (let i = 0; i < panel.storeId.length; i++) {
-    for (const o of origins) {
-      series.push(i);
-      origin.push(o);
-    }
-  }
-  return {
-    series: Int32Array.from(series),
-    origin: Int32Array.from(origin),
-    horizon: new Int32Array(series.length).fill(5),
-  };
-}
 
 /** The product's mean demand per known store-day over days a..b, the slow way. */
 function slowMean(p: DailyPanel, product: string, a: number, b: number): number {
@@ -50,7 +33,7 @@ function slowMean(p: DailyPanel, product: string, a: number, b: number): number 
 
 test("item trends: the product's mean over all its stores in each window, relative to its 364-day mean", () => {
   const p = sharedProducts();
-  const rows = rowsAt(p, [300, 420, 480]);
+  const rows = rowsAtOrigins(p, [300, 420, 480]);
   const cols = itemTrendColumns(p, rows, LAT);
   assert.equal(cols.length, ITEM_TREND_WINDOWS.length);
   for (let r = 0; r < rows.series.length; r++) {
@@ -70,7 +53,7 @@ test("item trends: the product's mean over all its stores in each window, relati
 test("item trends leak nothing: scrambling every day after the cutoff leaves them unchanged, one day more does not", () => {
   const p = sharedProducts();
   const origin = 430;
-  const rows = rowsAt(p, [origin]);
+  const rows = rowsAtOrigins(p, [origin]);
   const before = itemTrendColumns(p, rows, LAT);
   const safe = itemTrendColumns(scrambleAfter(p, origin - LAT, origin + 400), rows, LAT);
   assert.deepEqual(safe, before);
@@ -81,7 +64,7 @@ test("item trends leak nothing: scrambling every day after the cutoff leaves the
 
 test("withItemTrends appends the named numeric columns", () => {
   const p = sharedProducts();
-  const rows = rowsAt(p, [400]);
+  const rows = rowsAtOrigins(p, [400]);
   const m = withItemTrends(
     {
       names: ["x"],

@@ -5,7 +5,8 @@
  * and the shared inputs, so the matrix is bit-identical to buildFeatures' for any thread count.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startReadyWorker, workerEntry } from "../core/worker-entry.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import { type BuildOptions, buildFeatures, type FeatureMatrix, finishMatrix, prepareJob } from "./build.ts";
 import type { CalendarFlags } from "./calendar.ts";
@@ -148,17 +149,8 @@ async function featureWorkers(count: number): Promise<FeatureWorker[]> {
 }
 
 /** Starts a worker and resolves once it is listening. */
-function startWorker(): Promise<FeatureWorker> {
-  const entry = workerEntry();
-  const w = new Worker(entry.url, { eval: entry.eval });
-  return new Promise((resolve, reject) => {
-    w.once("message", () => {
-      w.off("error", reject);
-      w.unref();
-      resolve(new FeatureWorker(w));
-    });
-    w.once("error", reject);
-  });
+async function startWorker(): Promise<FeatureWorker> {
+  return new FeatureWorker(await startReadyWorker(workerEntry(import.meta.url, "feature-worker")));
 }
 
 /** Starts the workers of a `threads`-thread build ahead of time (they load their code while the caller works). */
@@ -174,18 +166,4 @@ export async function closeFeatureWorkers(): Promise<void> {
     const w = await p.catch(() => null);
     if (w) await w.close();
   }
-}
-
-/**
- * How to start feature-worker next to this module. Compiled build: feature-worker.js. From source (tsx): Node 20
- * does not apply `--import tsx` hooks to a worker's entry module, so the worker starts as a small evaluated script
- * that registers tsx's ESM hooks and then imports feature-worker.ts (as src/gbdt/pool.ts does).
- */
-function workerEntry(): { url: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith(".ts"))
-    return { url: new URL("./feature-worker.js", import.meta.url), eval: false };
-  const api = import.meta.resolve("tsx/esm/api");
-  const target = new URL("./feature-worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-  return { url: code, eval: true };
 }

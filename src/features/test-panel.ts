@@ -1,5 +1,6 @@
 import { Rng } from "../core/rng.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
+import type { FeatureRows } from "./build.ts";
 import type { CalendarFlags } from "./calendar.ts";
 import type { WeatherIndex } from "./weather.ts";
 
@@ -92,4 +93,21 @@ export function testPanel(
     }
   }
   return { panel, calendar, weather };
+}
+
+/** Feature rows of every series of `panel` at each of `origins`, all at horizon 5 (for tests of as-of features). */
+export function rowsAtOrigins(panel: DailyPanel, origins: readonly number[]): FeatureRows {
+  const series: number[] = [];
+  const origin: number[] = [];
+  for (let i = 0; i < panel.storeId.length; i++) {
+    for (const o of origins) {
+      series.push(i);
+      origin.push(o);
+    }
+  }
+  return {
+    series: Int32Array.from(series),
+    origin: Int32Array.from(origin),
+    horizon: new Int32Array(series.length).fill(5),
+  };
 }

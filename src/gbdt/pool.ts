@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { workerEntry } from "../core/worker-entry.ts";
 import { JOB_EXIT, JOB_SETUP, type JobState, runJob } from "./jobs.ts";
 
 const SEQ = 0;
@@ -37,7 +38,7 @@ export class WorkerPool {
     const workers: Worker[] = [];
     const ports: MessagePort[] = [];
     const ready: Promise<void>[] = [];
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, "worker");
     for (let t = 1; t < threads; t++) {
       const { port1, port2 } = new MessageChannel();
       const w = new Worker(entry.url, {
@@ -137,17 +138,4 @@ export async function closePools(): Promise<void> {
   pools.clear();
   opened.clear();
   for (const p of all) await (await p).close();
-}
-
-/**
- * How to start the worker module next to this one. Compiled build: worker.js directly. From source (tsx): Node 20
- * does not apply the `--import tsx` loader hooks to a worker's own entry module, so the worker starts as a small
- * evaluated script that registers tsx's ESM hooks itself and then imports worker.ts.
- */
-function workerEntry(): { url: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith(".ts")) return { url: new URL("./worker.js", import.meta.url), eval: false };
-  const api = import.meta.resolve("tsx/esm/api");
-  const target = new URL("./worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-  return { url: code, eval: true };
 }

@@ -4,7 +4,8 @@
  * blocks still left from the same shared counter. Every block is computed whole by one thread, so the scores do
  * not depend on who computed which block.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startReadyWorker, workerEntry } from "../core/worker-entry.ts";
 import { type BinnedPredictState, predictBinnedShare } from "./predict-binned.ts";
 import type { RunFields } from "./predict-binned-runs.ts";
 import type { PredictWorkRequest } from "./predict-worker.ts";
@@ -89,17 +90,8 @@ async function predictThread(): Promise<PredictThread> {
   return thread;
 }
 
-function startThread(): Promise<PredictThread> {
-  const entry = workerEntry();
-  const w = new Worker(entry.url, { eval: entry.eval });
-  return new Promise((resolve, reject) => {
-    w.once("message", () => {
-      w.off("error", reject);
-      w.unref();
-      resolve(new PredictThread(w));
-    });
-    w.once("error", reject);
-  });
+async function startThread(): Promise<PredictThread> {
+  return new PredictThread(await startReadyWorker(workerEntry(import.meta.url, "predict-worker")));
 }
 
 /** Starts the predict thread ahead of time (it loads its code while the caller works). */
@@ -139,18 +131,4 @@ export async function predictInBackground(state: BinnedPredictState): Promise<Ba
       return done;
     },
   };
-}
-
-/**
- * How to start predict-worker next to this module. Compiled build: predict-worker.js. From source (tsx): Node 20
- * does not apply `--import tsx` hooks to a worker's entry module, so the worker starts as a small evaluated script
- * that registers tsx's ESM hooks and then imports predict-worker.ts (as src/gbdt/pool.ts does).
- */
-function workerEntry(): { url: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith(".ts"))
-    return { url: new URL("./predict-worker.js", import.meta.url), eval: false };
-  const api = import.meta.resolve("tsx/esm/api");
-  const target = new URL("./predict-worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-  return { url: code, eval: true };
 }

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Progress } from "../core/progress.ts";
+import { workerEntry } from "../core/worker-entry.ts";
 import type { FileSink } from "../data/table-writer.ts";
 import type { SimParams } from "./params.ts";
 import type { OrderingPolicy } from "./replenishment.ts";
@@ -33,7 +34,7 @@ export async function runShards(
   }
   const results: ShardResult[] = new Array(specs.length);
   let next = 0;
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, "shard-worker");
   const workers: Worker[] = [];
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
@@ -71,14 +72,4 @@ export async function runShards(
     throw e;
   }
   return results;
-}
-
-/** The worker's entry: the compiled .js, or under tsx the .ts through tsx's loader (as gbdt/pool.ts does). */
-function workerEntry(): { url: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith(".ts"))
-    return { url: new URL("./shard-worker.js", import.meta.url), eval: false };
-  const api = import.meta.resolve("tsx/esm/api");
-  const target = new URL("./shard-worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-  return { url: code, eval: true };
 }
