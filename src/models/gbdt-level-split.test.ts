@@ -31,10 +31,10 @@ test("levelSplit: the levels below `from` come from the lower model, the rest fr
   assert.ok(fromUpper > 0, "the two models differ, so the check bites");
 });
 
-// The main model's shape (a default half and a 1095-day zero-run half) with quick learner settings.
+// gbdt_quantile_split's shape (a default half and a 1095-day zero-run half) with quick learner settings.
 forecasterContract(() =>
   levelSplit(
-    "gbdt_quantile",
+    "gbdt_quantile_split",
     gbdtQuantile({ params: QUICK, threads: 1 }),
     gbdtQuantile({ params: QUICK, threads: 1, trainDays: 1095, zeroRuns: DEFAULT_ZERO_RUN_RULE }),
     0.75,
