@@ -35,3 +35,69 @@ export function startReadyWorker(entry: WorkerEntry): Promise<Worker> {
     w.once("error", reject);
   });
 }
+
+/** What a request worker posts back: the request's id, and an error message when it failed. */
+export interface WorkerReply {
+  id?: number;
+  error?: string;
+}
+
+/**
+ * A worker thread serving numbered requests: each request gets an id, the worker's reply with that id settles
+ * it (a reply for which `isFinal` is false is passed to the request's `onInterim` instead). The worker is
+ * referenced only while requests are in flight, so an idle one never holds the process; when it errors or exits,
+ * every pending request fails and `broken` says so (the owner starts another).
+ */
+export class RequestWorker<Reply extends WorkerReply> {
+  private readonly pending = new Map<
+    number,
+    { resolve: (m: Reply) => void; reject: (e: Error) => void; onInterim?: (m: Reply) => void }
+  >();
+  private lastId = 0;
+  broken = false;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly label: string,
+    private readonly isFinal: (m: Reply) => boolean = () => true,
+  ) {
+    worker.on("message", (m: Reply) => {
+      if (m.id === undefined) return;
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (!this.isFinal(m)) {
+        p.onInterim?.(m);
+        return;
+      }
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) worker.unref();
+      if (m.error !== undefined) p.reject(new Error(`${label}: ${m.error}`));
+      else p.resolve(m);
+    });
+    worker.on("error", (e) => this.fail(e));
+    worker.on("exit", (code) => this.fail(new Error(`${label} exited (code ${code})`)));
+  }
+
+  /** Posts the message `build(id)` makes; resolves with the worker's final reply to it. */
+  request(build: (id: number) => unknown, onInterim?: (m: Reply) => void): Promise<Reply> {
+    if (this.broken) return Promise.reject(new Error(`${this.label} is not running`));
+    const id = ++this.lastId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onInterim });
+      this.worker.ref();
+      this.worker.postMessage(build(id));
+    });
+  }
+
+  /** Stops the thread. */
+  async close(): Promise<void> {
+    this.broken = true;
+    await this.worker.terminate();
+  }
+
+  private fail(e: Error): void {
+    this.broken = true;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { startReadyWorker, workerEntry } from "../core/worker-entry.ts";
+import { RequestWorker, startReadyWorker, type WorkerReply, workerEntry } from "../core/worker-entry.ts";
 import type { DailyPanel } from "../data/to-panel.ts";
 import { type BuildOptions, buildFeatures, type FeatureMatrix, finishMatrix, prepareJob } from "./build.ts";
 import type { CalendarFlags } from "./calendar.ts";
@@ -91,50 +91,16 @@ function bytesOf(a: Int32Array | Float32Array | Uint8Array | Float64Array): Buff
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** One worker thread and its requests in flight (referenced only while it has work, so idle it never holds the process). */
-class FeatureWorker {
-  private readonly pending = new Map<
-    number,
-    { resolve: (t: Record<string, number>[]) => void; reject: (e: Error) => void }
-  >();
-  private lastId = 0;
-  broken = false;
-
-  constructor(private readonly worker: Worker) {
-    worker.on("message", (m: { id?: number; timings?: Record<string, number>[]; error?: string }) => {
-      if (m.id === undefined) return;
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) worker.unref();
-      if (m.error !== undefined) p.reject(new Error(`feature worker: ${m.error}`));
-      else p.resolve(m.timings ?? []);
-    });
-    worker.on("error", (e) => this.fail(e));
-    worker.on("exit", (code) => this.fail(new Error(`feature worker exited (code ${code})`)));
+/** One feature worker thread: a request resolves with the worker's per-block timings. */
+class FeatureWorker extends RequestWorker<WorkerReply & { timings?: Record<string, number>[] }> {
+  constructor(worker: Worker) {
+    super(worker, "feature worker");
   }
 
   /** Runs a request; resolves with the worker's per-block timings. */
-  run(request: Omit<FeatureWorkRequest, "id">): Promise<Record<string, number>[]> {
-    if (this.broken) return Promise.reject(new Error("feature worker is not running"));
-    const id = ++this.lastId;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({ ...request, id } satisfies FeatureWorkRequest);
-    });
-  }
-
-  /** Stops the thread. */
-  async close(): Promise<void> {
-    this.broken = true;
-    await this.worker.terminate();
-  }
-
-  private fail(e: Error): void {
-    this.broken = true;
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+  async run(request: Omit<FeatureWorkRequest, "id">): Promise<Record<string, number>[]> {
+    const reply = await this.request((id) => ({ ...request, id }) satisfies FeatureWorkRequest);
+    return reply.timings ?? [];
   }
 }
 

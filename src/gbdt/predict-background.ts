@@ -5,36 +5,17 @@
  * not depend on who computed which block.
  */
 import type { Worker } from "node:worker_threads";
-import { startReadyWorker, workerEntry } from "../core/worker-entry.ts";
+import { RequestWorker, startReadyWorker, type WorkerReply, workerEntry } from "../core/worker-entry.ts";
 import { type BinnedPredictState, predictBinnedShare } from "./predict-binned.ts";
 import type { RunFields } from "./predict-binned-runs.ts";
 import type { PredictWorkRequest } from "./predict-worker.ts";
 
-/** The running predict thread, its pending requests by id. */
-class PredictThread {
-  private pending = new Map<
-    number,
-    { resolve: () => void; reject: (e: Error) => void; runs: (r: RunFields) => void }
-  >();
-  private lastId = 0;
-  broken = false;
+type PredictReply = WorkerReply & { runs?: RunFields };
 
-  constructor(private readonly worker: Worker) {
-    worker.on("message", (m: { id?: number; error?: string; runs?: RunFields }) => {
-      if (m.id === undefined) return;
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      if (m.runs !== undefined) {
-        p.runs(m.runs);
-        return;
-      }
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) worker.unref();
-      if (m.error !== undefined) p.reject(new Error(`predict worker: ${m.error}`));
-      else p.resolve();
-    });
-    worker.on("error", (e) => this.fail(e));
-    worker.on("exit", (code) => this.fail(new Error(`predict worker exited (code ${code})`)));
+/** The running predict thread: a request's interim reply carries its run fields, the final one says done. */
+class PredictThread extends RequestWorker<PredictReply> {
+  constructor(worker: Worker) {
+    super(worker, "predict worker", (m) => m.runs === undefined);
   }
 
   /**
@@ -42,41 +23,23 @@ class PredictThread {
    * when the thread has no block of it left in hand.
    */
   run(state: BinnedPredictState): { runs: Promise<RunFields>; done: Promise<void> } {
-    if (this.broken) {
-      const e = Promise.reject(new Error("predict worker is not running"));
-      return { runs: e as Promise<never>, done: e };
-    }
-    const id = ++this.lastId;
-    let runs: (r: RunFields) => void = () => {};
+    let found: (r: RunFields) => void = () => {};
     let failRuns: (e: Error) => void = () => {};
-    const found = new Promise<RunFields>((resolve, reject) => {
-      runs = resolve;
+    const runs = new Promise<RunFields>((resolve, reject) => {
+      found = resolve;
       failRuns = reject;
     });
-    const done = new Promise<void>((resolve, reject) => {
-      this.pending.set(id, {
-        resolve,
-        reject: (e) => {
-          failRuns(e);
-          reject(e);
-        },
-        runs,
-      });
-      this.worker.ref();
-      this.worker.postMessage({ id, state } satisfies PredictWorkRequest);
-    });
-    return { runs: found, done };
-  }
-
-  async close(): Promise<void> {
-    this.broken = true;
-    await this.worker.terminate();
-  }
-
-  private fail(e: Error): void {
-    this.broken = true;
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+    const done = this.request(
+      (id) => ({ id, state }) satisfies PredictWorkRequest,
+      (m) => found(m.runs!),
+    ).then(
+      () => undefined,
+      (e: Error) => {
+        failRuns(e);
+        throw e;
+      },
+    );
+    return { runs, done };
   }
 }
 

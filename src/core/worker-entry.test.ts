@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Worker } from "node:worker_threads";
+import { RequestWorker, type WorkerReply } from "./worker-entry.ts";
+
+// A worker that echoes: an interim reply, then the final one; "fail" gets an error reply, "exit" ends the thread.
+const ECHO = `const { parentPort } = require("node:worker_threads");
+parentPort.on("message", ({ id, op }) => {
+  if (op === "exit") process.exit(3);
+  if (op === "fail") return parentPort.postMessage({ id, error: "no such op" });
+  parentPort.postMessage({ id, step: 1 });
+  parentPort.postMessage({ id, value: op });
+});`;
+
+type Reply = WorkerReply & { step?: number; value?: string };
+
+test("RequestWorker: replies settle their own request, interim ones go to onInterim, failures reject", async () => {
+  const w = new RequestWorker<Reply>(
+    new Worker(ECHO, { eval: true }),
+    "echo worker",
+    (m) => m.step === undefined,
+  );
+  const interim: number[] = [];
+  const [a, b] = await Promise.all([
+    w.request(
+      (id) => ({ id, op: "a" }),
+      (m) => interim.push(m.step!),
+    ),
+    w.request((id) => ({ id, op: "b" })),
+  ]);
+  assert.equal(a.value, "a");
+  assert.equal(b.value, "b");
+  assert.deepEqual(interim, [1]);
+  await assert.rejects(
+    w.request((id) => ({ id, op: "fail" })),
+    /echo worker: no such op/,
+  );
+  assert.equal(w.broken, false, "an error reply fails the request, not the worker");
+  // The thread ending fails what is pending and marks the worker broken; later requests fail at once.
+  await assert.rejects(
+    w.request((id) => ({ id, op: "exit" })),
+    /echo worker exited \(code 3\)/,
+  );
+  assert.equal(w.broken, true);
+  await assert.rejects(
+    w.request((id) => ({ id, op: "a" })),
+    /echo worker is not running/,
+  );
+});
