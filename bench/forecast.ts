@@ -197,10 +197,10 @@ The job (\`forecastJob\`, in a child process): ${k(f.series)} active series × 2
 | load panel (DuckDB -> typed arrays) | ${s.load.toFixed(1)} | ${((100 * s.load) / f.wallS).toFixed(0)}% | ${c.load.toFixed(1)} |
 | features | ${s.features.toFixed(1)} | ${((100 * s.features) / f.wallS).toFixed(0)}% | ${c.features.toFixed(1)} |
 | predict (7 boosters, mean, sort crossings) | ${s.predict.toFixed(1)} | ${((100 * s.predict) / f.wallS).toFixed(0)}% | ${c.predict.toFixed(1)} |
-| write (stage + one transaction per partition) | ${s.write.toFixed(1)} | ${((100 * s.write) / f.wallS).toFixed(0)}% | ${c.write.toFixed(1)} |
+| write (wait for the staged rows, one transaction per partition) | ${s.write.toFixed(1)} | ${((100 * s.write) / f.wallS).toFixed(0)}% | ${c.write.toFixed(1)} |
 | export (Parquet, temp file + rename) | ${s.export.toFixed(1)} | ${((100 * s.export) / f.wallS).toFixed(0)}% | |
 
-${sequential ? "Steps run one after another (`--sequential`): per-step seconds and CPU-seconds are each step's own." : "Every partition's panel is read first, in two queries of `daily` (DuckDB computes the second while the first's rows are placed; the load row: the read's figures shared out by series); then partition k's features are built while the background predict thread runs k-1's boosters and DuckDB inserts k-2's rows, so a step's CPU-seconds (the whole process's) include the work running beside it, and the predict row is only the main thread's share of the boosters (joining the rest) and its wait; run with `--sequential` for each step's own figures."}
+${sequential ? "Steps run one after another (`--sequential`): per-step seconds and CPU-seconds are each step's own." : "Every partition's panel is read first, in two queries of `daily` (DuckDB computes the second while the first's rows are placed; the load row: the read's figures shared out by series); then partition k's features are built while the background predict thread runs k-1's boosters, the stage worker writes k-2's rows to a Parquet file and DuckDB inserts k-3's, so a step's CPU-seconds (the whole process's) include the work running beside it, and the predict row is only the main thread's share of the boosters (joining the rest) and its wait; run with `--sequential` for each step's own figures."}
 
 Crossed quantile rows sorted: ${f.crossings}.
 `;

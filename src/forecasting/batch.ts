@@ -11,7 +11,8 @@ import { exportForecasts } from "./export.ts";
 import { loadPartitionPanels } from "./partition-panels.ts";
 import { choosePartitions, completedPartitions, forecastPartitions } from "./partitions.ts";
 import type { PlannedFill } from "./planned.ts";
-import { checkLevels, type PartitionWrite, startPartitionWrite } from "./write.ts";
+import { RowStager, removeStaged, type StagedRows } from "./stage-rows.ts";
+import { checkLevels, dropJobKeys, type PartitionWrite, stageJobKeys, startPartitionWrite } from "./write.ts";
 
 /** What a batch forecast job is asked to do. */
 export interface ForecastJobOptions {
@@ -46,7 +47,7 @@ export interface StepTimes {
   features: number;
   /** Running the boosters (and the mean), sorting crossed quantiles. */
   predict: number;
-  /** Staging and committing the rows. */
+  /** Writing the rows: waiting for their staged file (stage-rows.ts), the INSERT and the commit. */
   write: number;
 }
 
@@ -133,102 +134,152 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
       cpu: { load: 0, features: 0, predict: 0, write: 0 },
     };
   }
-  // Every partition's panel in one read of `daily` (the DuckDB step; see loadPartitionPanels), before any
-  // computation: the pipeline below overlaps each partition's computation with the previous one's write.
-  const t1 = performance.now();
-  const c1 = cpuSeconds();
-  const panels = await loadPartitionPanels(wh, {
-    end: origin + model.settings.plannedDays,
-    dataEnd: ctx.dataEnd,
-    partitions: work.map((k) => todo[k]!),
-  });
-  const loadS = (performance.now() - t1) / 1000;
-  const loadCpu = cpuSeconds() - c1;
-  const allSeries = panels.reduce((s, p) => s + p.daily.storeId.length, 0);
-  const load = async (w: number): Promise<Loaded> => {
-    const p = panels[w]!;
-    // The one read's seconds shared out by series, so the per-partition figures add up to it.
-    const share = allSeries > 0 ? p.daily.storeId.length / allSeries : 1 / panels.length;
-    return {
-      dc: p.dc,
-      index: work[w]!,
-      daily: p.daily,
-      planned: p.planned,
-      series: activeSeries(p.daily, cutoff),
-      seconds: share * loadS,
-      cpu: share * loadCpu,
-    };
-  };
-  // Pipelined: partition k's features are built (main thread) while the background predict thread runs k-1's
-  // boosters and DuckDB (its own threads) runs the INSERT of k-2's rows (startPartitionWrite); then k-2 is
-  // committed, the main thread joins k-1's remaining blocks and starts k-1's write. DuckDB work stays serial on
-  // the one connection, each partition is one transaction, committed in order, and afterPartition runs after its
-  // commit: a crash loses at most the partitions in flight. With one thread, or `sequential`, a partition's
-  // boosters run on the calling thread(s) before the next one starts.
-  let pending: { c: Computed; write: PartitionWrite; t: number; cpu: number } | null = null;
-  const finish = async () => {
-    if (!pending) return;
-    const { c, write, t, cpu } = pending;
-    pending = null;
-    const t2 = performance.now();
-    const c2 = cpuSeconds();
-    const rows = await write.finish();
-    results[c.index] = written(c, rows, t + (performance.now() - t2) / 1000, cpu + cpuSeconds() - c2);
-    await o.afterPartition?.(c.dc);
-  };
-  const startWrite = async (c: Computed) => {
-    const t2 = performance.now();
-    const c2 = cpuSeconds();
-    const write = await startPartitionWrite(wh, {
-      origin,
-      modelVersion: o.modelVersion,
-      runId: o.runId,
-      dc: c.dc,
-      createdAt: now(),
-      storeId: c.daily.storeId,
-      productId: c.daily.productId,
-      series: c.seriesIdx,
-      forecast: c.forecast,
-    });
-    pending = { c, write, t: (performance.now() - t2) / 1000, cpu: cpuSeconds() - c2 };
-  };
   const background = (o.threads ?? 1) > 1;
-  let running: Started | null = null;
-  // The running partition completed (its boosters joined), the previous one committed, its own INSERT started.
-  const complete = async () => {
-    const s = running;
-    if (!s) return;
-    running = null;
-    const c = await finishCompute(s);
-    await finish();
-    await startWrite(c);
-  };
+  let stagerStarting: Promise<RowStager> | null = null;
   try {
-    for (let w = 0; w < work.length; w++) {
-      progress({ step: `forecast ${todo[work[w]!]}`, done: work[w]!, total: todo.length });
-      let next: Started;
-      try {
-        next = await startCompute(o, ctx, await load(w), origin, horizon, background);
-      } catch (e) {
-        // Never leave work in flight: the partitions computed in full are written and committed first.
-        await complete();
-        await finish();
-        throw e;
+    // Every partition's panel in one read of `daily` (the DuckDB step; see loadPartitionPanels), before any
+    // computation: the pipeline below overlaps each partition's computation with the previous one's write.
+    const t1 = performance.now();
+    const c1 = cpuSeconds();
+    const panels = await loadPartitionPanels(wh, {
+      end: origin + model.settings.plannedDays,
+      dataEnd: ctx.dataEnd,
+      partitions: work.map((k) => todo[k]!),
+    });
+    const loadS = (performance.now() - t1) / 1000;
+    const loadCpu = cpuSeconds() - c1;
+    const allSeries = panels.reduce((s, p) => s + p.daily.storeId.length, 0);
+    const load = async (w: number): Promise<Loaded> => {
+      const p = panels[w]!;
+      // The one read's seconds shared out by series, so the per-partition figures add up to it.
+      const share = allSeries > 0 ? p.daily.storeId.length / allSeries : 1 / panels.length;
+      return {
+        dc: p.dc,
+        index: work[w]!,
+        work: w,
+        daily: p.daily,
+        planned: p.planned,
+        series: activeSeries(p.daily, cutoff),
+        seconds: share * loadS,
+        cpu: share * loadCpu,
+      };
+    };
+    // The stage worker starts (it loads its code and a DuckDB sink) while the first partitions are computed (not
+    // during the read, whose DuckDB threads use every core).
+    const stager = background && !o.sequential ? RowStager.start() : RowStager.inProcess();
+    stagerStarting = stager;
+    stager.catch(() => undefined);
+    // The job's series keys, staged once: partition w's series are keys offset[w] + panel index.
+    const offset = new Int32Array(panels.length + 1);
+    for (const [w, p] of panels.entries()) offset[w + 1] = offset[w]! + p.daily.storeId.length;
+    await stageJobKeys(
+      wh,
+      panels.flatMap((p) => p.daily.storeId),
+      panels.flatMap((p) => p.daily.productId),
+    );
+    // Pipelined, four partitions in flight: after partition k's features are built (main thread) while the
+    // background predict thread ran k-1's boosters, the stage worker wrote k-2's rows to a Parquet file and DuckDB
+    // (its own threads) ran the INSERT of k-3's rows, the main thread commits k-3, starts k-2's INSERT, joins
+    // k-1's remaining blocks and sends k-1's rows to the stage worker. DuckDB work stays serial on the one
+    // connection, each partition is one transaction, committed in order, and afterPartition runs after its
+    // commit: a crash loses at most the partitions in flight. With one thread, or `sequential`, every step of a
+    // partition runs before the next partition starts, and rows are staged on the main thread.
+    let running: Started | null = null;
+    let staging: { c: Computed; staged: Promise<StagedRows> } | null = null;
+    let inserting: { c: Computed; write: PartitionWrite; t: number; cpu: number } | null = null;
+    // The INSERT started last time committed.
+    const commit = async () => {
+      const ins = inserting;
+      if (!ins) return;
+      inserting = null;
+      const t2 = performance.now();
+      const c2 = cpuSeconds();
+      const rows = await ins.write.finish();
+      const c = ins.c;
+      results[c.index] = written(
+        c,
+        rows,
+        ins.t + (performance.now() - t2) / 1000,
+        ins.cpu + cpuSeconds() - c2,
+      );
+      await o.afterPartition?.(c.dc);
+    };
+    // The rows staged last time: their transaction opened and INSERT started.
+    const startInsert = async () => {
+      const st = staging;
+      if (!st) return;
+      staging = null;
+      const t2 = performance.now();
+      const c2 = cpuSeconds();
+      const write = await startPartitionWrite(wh, {
+        origin,
+        modelVersion: o.modelVersion,
+        runId: o.runId,
+        dc: st.c.dc,
+        createdAt: now(),
+        staged: await st.staged,
+      });
+      inserting = { c: st.c, write, t: (performance.now() - t2) / 1000, cpu: cpuSeconds() - c2 };
+    };
+    // The running partition completed (its boosters joined) and its rows sent to the stager.
+    const stageRunning = async () => {
+      const s = running;
+      if (!s) return;
+      running = null;
+      const c = await finishCompute(s);
+      const f = c.forecast;
+      const staged = (await stager).stage({
+        series: c.seriesIdx,
+        sidOffset: offset[c.work]!,
+        horizon: f.horizon,
+        q: f.q,
+        mean: f.mean ?? null,
+      });
+      // Awaited by startInsert; handled here so a failure before then is not an unhandled rejection.
+      staged.catch(() => undefined);
+      staging = { c, staged };
+    };
+    const advance = async () => {
+      await commit();
+      await startInsert();
+      await stageRunning();
+    };
+    const drain = async () => {
+      while (running || staging || inserting) await advance();
+    };
+    try {
+      for (let w = 0; w < work.length; w++) {
+        progress({ step: `forecast ${todo[work[w]!]}`, done: work[w]!, total: todo.length });
+        let next: Started;
+        try {
+          next = await startCompute(o, ctx, await load(w), origin, horizon, background);
+        } catch (e) {
+          // Never leave work in flight: the partitions computed in full are written and committed first.
+          await drain();
+          throw e;
+        }
+        await advance();
+        running = next;
+        if (o.sequential) await drain();
       }
-      await complete();
-      running = next;
-      if (o.sequential) {
-        await complete();
-        await finish();
-      }
+      await drain();
+    } catch (e) {
+      // A failure after a partition was started (a write, afterPartition) leaves nothing running or staged; an
+      // INSERT already running is committed when it completes (its partition is whole) or rolled back.
+      const s = running as Started | null;
+      if (s) await s.pending.finish().catch(() => undefined);
+      const st = staging as { staged: Promise<StagedRows> } | null;
+      if (st) await st.staged.then(removeStaged, () => undefined);
+      const ins = inserting as { write: PartitionWrite } | null;
+      if (ins) await ins.write.finish().catch(() => undefined);
+      throw e;
     }
-    await complete();
-    await finish();
-  } catch (e) {
-    // A failure after a partition was started (a write, afterPartition) leaves no prediction running.
-    const s = running as Started | null;
-    if (s) await s.pending.finish().catch(() => undefined);
-    throw e;
+  } finally {
+    await stagerStarting?.then(
+      (s) => s.close(),
+      () => undefined,
+    );
+    await dropJobKeys(wh);
   }
   progress({ step: "forecast", done: todo.length, total: todo.length });
   const tExport = performance.now();
@@ -259,6 +310,8 @@ interface Loaded {
   dc: string;
   /** Position in the job's partition list. */
   index: number;
+  /** Position among the partitions this call computes. */
+  work: number;
   daily: DailyPanel;
   planned: PlannedFill;
   series: Int32Array;
@@ -269,6 +322,7 @@ interface Loaded {
 /** A partition's forecasts, not yet written. */
 interface Computed extends Omit<PartitionResult, "status" | "rows"> {
   index: number;
+  work: number;
   daily: DailyPanel;
   seriesIdx: Int32Array;
   forecast: QuantileForecast;
@@ -321,6 +375,7 @@ async function finishCompute(s: Started): Promise<Computed> {
   return {
     dc: l.dc,
     index: l.index,
+    work: l.work,
     daily: l.daily,
     seriesIdx: l.series,
     forecast: f,
