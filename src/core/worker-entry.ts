@@ -78,14 +78,21 @@ export class RequestWorker<Reply extends WorkerReply> {
     worker.on("exit", (code) => this.fail(new Error(`${label} exited (code ${code})`)));
   }
 
-  /** Posts the message `build(id)` makes; resolves with the worker's final reply to it. */
-  request(build: (id: number) => unknown, onInterim?: (m: Reply) => void): Promise<Reply> {
+  /**
+   * Posts the message `build(id)` makes (the `transfer` buffers moved, not copied: unusable here afterwards);
+   * resolves with the worker's final reply to it.
+   */
+  request(
+    build: (id: number) => unknown,
+    onInterim?: (m: Reply) => void,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<Reply> {
     if (this.broken) return Promise.reject(new Error(`${this.label} is not running`));
     const id = ++this.lastId;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onInterim });
       this.worker.ref();
-      this.worker.postMessage(build(id));
+      this.worker.postMessage(build(id), transfer);
     });
   }
 

@@ -228,13 +228,17 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
       running = null;
       const c = await finishCompute(s);
       const f = c.forecast;
-      const staged = (await stager).stage({
-        series: c.seriesIdx,
-        sidOffset: offset[c.work]!,
-        horizon: f.horizon,
-        q: f.q,
-        mean: f.mean ?? null,
-      });
+      const staged = (await stager).stage(
+        {
+          series: c.seriesIdx,
+          sidOffset: offset[c.work]!,
+          horizon: f.horizon,
+          q: f.q,
+          mean: f.mean ?? null,
+        },
+        // The forecast's arrays are not read again: they move to the stage worker instead of being copied.
+        true,
+      );
       // Awaited by startInsert; handled here so a failure before then is not an unhandled rejection.
       staged.catch(() => undefined);
       staging = { c, staged };

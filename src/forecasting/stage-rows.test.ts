@@ -57,6 +57,18 @@ test("RowStager writes the forecast rows of the chosen series, keyed by offset +
       await stager.close();
     }
   }
+  // Handed over to the worker: the same rows, and the caller's arrays are moved (detached), not copied.
+  const stager = await RowStager.start();
+  try {
+    const moved = rowsToStage();
+    const staged = await stager.stage(moved, true);
+    assert.deepEqual(await readStaged(staged.file), want);
+    assert.equal(moved.q.length, 0);
+    assert.equal(moved.mean!.length, 0);
+    removeStaged(staged);
+  } finally {
+    await stager.close();
+  }
 });
 
 test("RowStager: a failed staging rejects with the worker's error and the worker serves the next request", async () => {

@@ -111,10 +111,20 @@ export class RowStager {
     return new RowStager(null, await FileSink.open());
   }
 
-  /** Stages the rows (see writeStagedRows). */
-  async stage(rows: RowsToStage): Promise<StagedRows> {
+  /**
+   * Stages the rows (see writeStagedRows). With `handOver`, the buffers of `q` and `mean` move to the worker
+   * instead of being copied: the caller must not use them afterwards.
+   */
+  async stage(rows: RowsToStage, handOver = false): Promise<StagedRows> {
     if (this.sink) return writeStagedRows(this.sink, rows);
-    const reply = await this.worker!.request((id) => ({ id, rows }) satisfies StageRequest);
+    const transfer = handOver
+      ? [rows.q.buffer, rows.mean?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer)
+      : [];
+    const reply = await this.worker!.request(
+      (id) => ({ id, rows }) satisfies StageRequest,
+      undefined,
+      transfer,
+    );
     return reply.staged!;
   }
 
