@@ -8,7 +8,7 @@ import type { BinMapper } from "./binning.ts";
 import { accessor, type FeatureInput, isMatrix } from "./dataset.ts";
 import { featureImportance, type ImportanceKind } from "./importance.ts";
 import { JOB_PREDICT } from "./jobs.ts";
-import { getLoss, type Loss, type LossParams } from "./losses/index.ts";
+import { getLoss, identity, type Loss, type LossParams } from "./losses/index.ts";
 import { getPool } from "./pool.ts";
 import { type EnsembleArrays, ensembleArrays, predictRows } from "./predict.ts";
 import type { Tree } from "./tree.ts";
@@ -94,8 +94,9 @@ export class Booster {
   }
 
   private finish(out: Float64Array, o: PredictOptions): Float64Array {
-    if (o.raw) return out;
     const floor = this.model.floorPredictions;
+    // Nothing to do (and 10^7 calls saved on a batch job's scores).
+    if (o.raw || (this.loss.transform === identity && !floor)) return out;
     for (let i = 0; i < out.length; i++) {
       const v = this.loss.transform(out[i]);
       out[i] = floor ? Math.max(0, Math.floor(v)) : v;

@@ -6,6 +6,7 @@ import { squaredLoss } from "./squared.ts";
 import { tweedieLoss } from "./tweedie.ts";
 
 export type { Loss, LossParams } from "./loss.ts";
+export { identity } from "./loss.ts";
 
 const REGISTRY: Record<string, (p: LossParams) => Loss> = {
   squared: () => squaredLoss(),

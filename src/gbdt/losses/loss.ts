@@ -22,6 +22,11 @@ export interface Loss {
   transform(raw: number): number;
 }
 
+/** The identity link (Loss.transform of the losses whose prediction is the raw score). */
+export function identity(raw: number): number {
+  return raw;
+}
+
 /** Parameters some losses take; unused ones are ignored. */
 export interface LossParams {
   /** Quantile level in (0, 1) for the quantile loss. */

@@ -1,4 +1,4 @@
-import { type Loss, weightedMean } from "./loss.ts";
+import { identity, type Loss, weightedMean } from "./loss.ts";
 import { percentile, weightedPercentile } from "./percentile.ts";
 
 /**
@@ -25,7 +25,7 @@ export function quantileLoss(alpha: number): Loss {
       }
     },
     pointLoss: (y, raw) => (y >= raw ? alpha * (y - raw) : (1 - alpha) * (raw - y)),
-    transform: (raw) => raw,
+    transform: identity,
   };
 }
 

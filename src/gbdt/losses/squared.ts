@@ -1,4 +1,4 @@
-import { type Loss, weightedMean } from "./loss.ts";
+import { identity, type Loss, weightedMean } from "./loss.ts";
 
 /** Squared error 0.5 (raw - y)^2, identity link. */
 export function squaredLoss(): Loss {
@@ -15,6 +15,6 @@ export function squaredLoss(): Loss {
       }
     },
     pointLoss: (y, raw) => 0.5 * (raw - y) * (raw - y),
-    transform: (raw) => raw,
+    transform: identity,
   };
 }
