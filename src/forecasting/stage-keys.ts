@@ -3,7 +3,7 @@ import type { Warehouse } from "../data/warehouse.ts";
 
 /**
  * Writes the same temporary table as stageSeriesKeys, `name (sid INTEGER, store_id VARCHAR, product_id VARCHAR)`,
- * for a partition's 10^4+ series at a fraction of the cost: the ids go in as SQL text once per distinct store and
+ * for a job's 10^4-10^5 series at a fraction of the cost: the ids go in as SQL text once per distinct store and
  * product (a few hundred), the series as integer codes through the appender, and one join builds the table.
  * (stageSeriesKeys parses every series' ids from SQL text: ~0.15 CPU-s per 11k series.)
  */
