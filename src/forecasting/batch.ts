@@ -182,8 +182,9 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
     // (its own threads) ran the INSERT of k-3's rows, the main thread commits k-3, starts k-2's INSERT, joins
     // k-1's remaining blocks and sends k-1's rows to the stage worker. DuckDB work stays serial on the one
     // connection, each partition is one transaction, committed in order, and afterPartition runs after its
-    // commit: a crash loses at most the partitions in flight. With one thread, or `sequential`, every step of a
-    // partition runs before the next partition starts, and rows are staged on the main thread.
+    // commit: a crash loses at most the partitions in flight. With one thread, a partition's boosters run on the
+    // calling thread before the next one starts and rows are staged there too; with `sequential`, every step of a
+    // partition runs before the next partition starts.
     let running: Started | null = null;
     let staging: { c: Computed; staged: Promise<StagedRows> } | null = null;
     let inserting: { c: Computed; write: PartitionWrite; t: number; cpu: number } | null = null;
