@@ -5,6 +5,19 @@
 import { indexOf, searchPadded } from "./binning.ts";
 import type { BinTables, Divide } from "./predict-binned.ts";
 
+/** The bin of value `v` of feature f (`codes`: its categories, null when numeric); NaN and unseen categories: missing. */
+function binOf(t: BinTables, f: number, codes: Float64Array | null, v: number): number {
+  if (Number.isNaN(v)) return t.missing[f]!;
+  if (codes === null) return searchPadded(t.pad, t.offset[f]!, v);
+  const b = indexOf(codes, v);
+  return b < 0 ? t.missing[f]! : b;
+}
+
+/** Feature f's categories, or null when it is numeric. */
+function codesOf(t: BinTables, f: number): Float64Array | null {
+  return t.categorical[f] === 1 ? t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]) : null;
+}
+
 /**
  * Bins of rows [r0, r1) of the feature columns into `bins` (row-major, row r0 first). Numeric: the
  * number of thresholds below the value, by a branch-free search over the padded thresholds; NaN and unseen
@@ -19,38 +32,20 @@ export function quantizeBlock(
   divide: Divide | null = null,
 ): void {
   const F = t.nFeatures;
-  const { pad } = t;
   for (let f = 0; f < F; f++) {
     if (t.used[f] === 0) continue;
     const col = columns[f]!;
     const div = divide !== null && divide.divided[f] === 1 ? divide.divisor : null;
-    const miss = t.missing[f]!;
-    if (t.categorical[f]) {
-      const codes = t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]);
-      let prev = Number.NaN;
-      let prevBin = miss;
-      for (let r = r0; r < r1; r++) {
-        const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
-        if (v !== prev) {
-          prev = v;
-          const b = Number.isNaN(v) ? -1 : indexOf(codes, v);
-          prevBin = b < 0 ? miss : b;
-        }
-        bins[(r - r0) * F + f] = prevBin;
-      }
-      continue;
-    }
-    const o = t.offset[f]!;
+    const codes = codesOf(t, f);
     // Forecast rows come series by series, horizon by horizon, and most features (those as of the origin) repeat
-    // from row to row: a value equal to the previous row's keeps its bin (NaN never equals, it is searched).
+    // from row to row: a value equal to the previous row's keeps its bin (NaN never equals, it is binned).
     let prev = Number.NaN;
-    let prevBin = miss;
+    let prevBin = t.missing[f]!;
     for (let r = r0; r < r1; r++) {
       const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
       if (v !== prev) {
         prev = v;
-        // NaN fails every comparison of the search: it gets the missing bin.
-        prevBin = Number.isNaN(v) ? miss : searchPadded(pad, o, v);
+        prevBin = binOf(t, f, codes, v);
       }
       bins[(r - r0) * F + f] = prevBin;
     }
@@ -75,20 +70,16 @@ export function quantizeRuns(
 ): void {
   const F = t.nFeatures;
   const W = (F + 31) >>> 5;
-  const { pad } = t;
   const r0 = runs[q0]!;
   for (let f = 0; f < F; f++) {
     if (t.used[f] === 0) continue;
     const col = columns[f]!;
     const div = divide !== null && divide.divided[f] === 1 ? divide.divisor : null;
-    const miss = t.missing[f]!;
-    const cat = t.categorical[f] === 1;
-    const codes = cat ? t.codes.subarray(t.codeStart[f], t.codeStart[f + 1]) : null;
-    const o = t.offset[f]!;
+    const codes = codesOf(t, f);
     const word = f >>> 5;
     const bit = 1 << (f & 31);
     let prev = Number.NaN;
-    let prevBin = miss;
+    let prevBin = t.missing[f]!;
     for (let q = q0; q < q1; q++) {
       const rs = runs[q]!;
       const re = (runVaries[q * W + word]! & bit) !== 0 ? runs[q + 1]! : rs + 1;
@@ -96,11 +87,7 @@ export function quantizeRuns(
         const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
         if (v !== prev) {
           prev = v;
-          // NaN fails every comparison of the search (the missing bin); an unseen category is missing too.
-          if (codes !== null) {
-            const b = Number.isNaN(v) ? -1 : indexOf(codes, v);
-            prevBin = b < 0 ? miss : b;
-          } else prevBin = Number.isNaN(v) ? miss : searchPadded(pad, o, v);
+          prevBin = binOf(t, f, codes, v);
         }
         bins[(r - r0) * F + f] = prevBin;
       }
