@@ -57,11 +57,6 @@ async function startThread(): Promise<PredictThread> {
   return new PredictThread(await startReadyWorker(workerEntry(import.meta.url, "predict-worker")));
 }
 
-/** Starts the predict thread ahead of time (it loads its code while the caller works). */
-export async function startPredictThread(): Promise<void> {
-  await predictThread();
-}
-
 /** Stops the predict thread (tests and short scripts; a long-running process may keep it). */
 export async function closePredictThread(): Promise<void> {
   const t = thread;
