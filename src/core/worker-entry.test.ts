@@ -1,22 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Worker } from "node:worker_threads";
-import { RequestWorker, type WorkerReply } from "./worker-entry.ts";
+import { RequestWorker, startReadyWorker, type WorkerReply, workerEntry } from "./worker-entry.ts";
 
-// A worker that echoes: an interim reply, then the final one; "fail" gets an error reply, "exit" ends the thread.
-const ECHO = `const { parentPort } = require("node:worker_threads");
-parentPort.on("message", ({ id, op }) => {
-  if (op === "exit") process.exit(3);
-  if (op === "fail") return parentPort.postMessage({ id, error: "no such op" });
-  parentPort.postMessage({ id, step: 1 });
-  parentPort.postMessage({ id, value: op });
-});`;
+// A worker served by serveRequests that echoes: an interim reply, then the final one; "fail" throws (an error
+// reply), "exit" ends the thread.
+const entry = workerEntry(import.meta.url, "echo-worker.test-support");
 
 type Reply = WorkerReply & { step?: number; value?: string };
 
-test("RequestWorker: replies settle their own request, interim ones go to onInterim, failures reject", async () => {
+test("RequestWorker and serveRequests: replies settle their own request, interim ones go to onInterim, failures reject", async () => {
   const w = new RequestWorker<Reply>(
-    new Worker(ECHO, { eval: true }),
+    await startReadyWorker(entry),
     "echo worker",
     (m) => m.step === undefined,
   );
@@ -33,7 +27,7 @@ test("RequestWorker: replies settle their own request, interim ones go to onInte
   assert.deepEqual(interim, [1]);
   await assert.rejects(
     w.request((id) => ({ id, op: "fail" })),
-    /echo worker: no such op/,
+    /echo worker: Error: no such op/,
   );
   assert.equal(w.broken, false, "an error reply fails the request, not the worker");
   // The thread ending fails what is pending and marks the worker broken; later requests fail at once.

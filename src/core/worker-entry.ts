@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { parentPort, Worker } from "node:worker_threads";
 
 /** How to start a worker module: a file URL, or a script evaluated in the worker (`eval: true`). */
 export interface WorkerEntry {
@@ -107,4 +107,29 @@ export class RequestWorker<Reply extends WorkerReply> {
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
+}
+
+/**
+ * The worker side of RequestWorker: says it is ready, then answers each numbered request, one after another, with
+ * the fields `handle` returns (its final reply); `handle` may post interim replies through `interim`. A request
+ * whose handler throws gets an error reply (the stack), and the worker serves the next one. Does nothing outside
+ * a worker thread.
+ */
+export function serveRequests<M extends { id: number }>(
+  handle: (m: M, interim: (fields: object) => void) => object | Promise<object>,
+): void {
+  const port = parentPort;
+  if (!port) return;
+  let chain = Promise.resolve();
+  port.on("message", (m: M) => {
+    chain = chain.then(async () => {
+      try {
+        const fields = await handle(m, (f) => port.postMessage({ ...f, id: m.id }));
+        port.postMessage({ ...fields, id: m.id });
+      } catch (e) {
+        port.postMessage({ id: m.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      }
+    });
+  });
+  port.postMessage({ ready: true });
 }

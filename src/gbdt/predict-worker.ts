@@ -3,7 +3,7 @@
  * live in SharedArrayBuffers, takes their blocks from the state's shared counter like a pool thread, and replies
  * when none is left.
  */
-import { parentPort } from "node:worker_threads";
+import { serveRequests } from "../core/worker-entry.ts";
 import { type BinnedPredictState, predictBinnedShare } from "./predict-binned.ts";
 import { completeRuns } from "./predict-binned-runs.ts";
 
@@ -13,17 +13,9 @@ export interface PredictWorkRequest {
   state: BinnedPredictState;
 }
 
-const port = parentPort;
-if (port) {
-  port.on("message", (m: PredictWorkRequest) => {
-    try {
-      // Runs first (the caller joining later waits for them), then blocks until none is left.
-      port.postMessage({ id: m.id, runs: completeRuns(m.state, true) });
-      predictBinnedShare(m.state);
-      port.postMessage({ id: m.id });
-    } catch (e) {
-      port.postMessage({ id: m.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    }
-  });
-  port.postMessage({ ready: true });
-}
+serveRequests<PredictWorkRequest>((m, interim) => {
+  // Runs first (the caller joining later waits for them), then blocks until none is left.
+  interim({ runs: completeRuns(m.state, true) });
+  predictBinnedShare(m.state);
+  return {};
+});
