@@ -236,9 +236,9 @@ export function binTables(
 export interface Scratch {
   bins: Uint8Array;
   acc: Float64Array;
-  /** The block's rows (0..n-1), permuted within each run by walkRuns. */
+  /** The block's rows (0..n-1), permuted within each run of more than 32 rows by walkRuns. */
   idx: Int32Array;
-  /** walkRuns' groups to descend: (node, start, end) triples over idx. */
+  /** walkRuns' groups to descend: (node, start, end) triples over idx, or walkRunMask's (node, row mask) pairs. */
   stack: Int32Array;
 }
 
