@@ -82,8 +82,23 @@ export function quantizeRuns(
     let prevBin = t.missing[f]!;
     for (let q = q0; q < q1; q++) {
       const rs = runs[q]!;
-      const re = (runVaries[q * W + word]! & bit) !== 0 ? runs[q + 1]! : rs + 1;
+      const n = runs[q + 1]! - rs;
+      const varies = (runVaries[q * W + word]! & bit) !== 0;
+      const re = varies ? rs + n : rs + 1;
+      // The block's previous run, when it has as many rows and also varies in f: a row whose value (and nonzero
+      // divisor) equal that run's row at the same offset takes its bin. A forecast's calendar features (weekday,
+      // horizon, events) repeat from series to series.
+      const back =
+        varies && q > q0 && rs - runs[q - 1]! === n && (runVaries[(q - 1) * W + word]! & bit) !== 0 ? n : 0;
       for (let r = rs; r < re; r++) {
+        if (
+          back !== 0 &&
+          col[r] === col[r - back] &&
+          (div === null || (div[r] === div[r - back] && div[r] !== 0))
+        ) {
+          bins[(r - r0) * F + f] = bins[(r - back - r0) * F + f]!;
+          continue;
+        }
         const v = div === null ? col[r]! : Math.fround(col[r]! / div[r]!);
         if (v !== prev) {
           prev = v;

@@ -208,3 +208,42 @@ test("features vouched constant within each group are read on its first row only
     /groups of at most 256 rows/,
   );
 });
+
+test("rows of runs repeating the previous run's values (a forecast's calendar) predict as rows alone", async () => {
+  const bs = await boosters();
+  const { cols } = data(2600, 8, true);
+  const n = cols[0]!.length;
+  const groups = new Int32Array(n);
+  const divisor = new Float32Array(n);
+  // Runs of 28 rows, some of 27 (their neighbours then differ in length); x1 and x4 follow the row's offset in its
+  // run (as a calendar does) except in every third run, with NaN at some offsets; in runs 10..30 the divided x3
+  // and the divisor also follow the offset, so whole runs of quotients repeat; elsewhere the divisor varies too.
+  let g = 0;
+  let start = 0;
+  for (let r = 0; r < n; r++) {
+    if (r - start >= (g % 9 === 4 ? 27 : 28)) {
+      g++;
+      start = r;
+    }
+    groups[r] = g;
+    const k = r - start;
+    if (r > start) for (const f of [0, 2]) cols[f]![r] = cols[f]![start]!;
+    if (g % 3 !== 0) {
+      cols[1]![r] = k % 5 === 2 ? Number.NaN : k / 7 - 1;
+      cols[4]![r] = k % 4;
+    }
+    if (g >= 10 && g <= 30) {
+      cols[3]![r] = 1 + (k % 6);
+      divisor[r] = 0.5 + (k % 3);
+    } else divisor[r] = 0.25 + ((g + k) % 4);
+  }
+  const divided = Uint8Array.of(1, 0, 0, 1, 0);
+  const quotients = cols.map((c, f) =>
+    divided[f] === 0 ? c : Float32Array.from(c, (v, r) => v / divisor[r]!),
+  );
+  const want = bs.map((b) => b.predict(quotients));
+  for (const threads of [1, 2]) {
+    const got = await predictBinned(bs, cols, threads, groups, { divisor, divided });
+    for (const [k, p] of got!.entries()) assert.deepEqual(p, want[k], `booster ${k}, ${threads} threads`);
+  }
+});
