@@ -186,15 +186,7 @@ export function walkRuns(
       const start = stack[--sp]!;
       let a = stack[--sp]!;
       // Features constant in the run are read from its first row (the only row quantizeRuns bins them on).
-      const o = (runs[q]! - base) * F;
-      for (;;) {
-        while (stop[a] === 0) a = child[2 * a + right[(a << 8) | bins[o + feature[a]!]!]!]!;
-        if (leaf[a] === 1) break;
-        // A feature varying elsewhere but constant in this run: still one way for the whole group.
-        const g = feature[a]!;
-        if (((runVaries[qw + (g >>> 5)]! >>> (g & 31)) & 1) === 1) break;
-        a = child[2 * a + right[(a << 8) | bins[o + g]!]!]!;
-      }
+      a = descend(e, stop, a, bins, (runs[q]! - base) * F, runVaries, qw);
       if (leaf[a] === 1) {
         const v = value[a]!;
         for (let k = start; k < end; k++) acc[idx[k]!] += v;
@@ -229,6 +221,30 @@ export function walkRuns(
 }
 
 /**
+ * From node a down while the whole group goes one way: splits on features constant in the run (read on its first
+ * row, bins[o..]). Returns a leaf or a split on a feature that varies within the run (runVaries words from qw).
+ */
+function descend(
+  e: BinnedEnsemble,
+  stop: Uint8Array,
+  a: number,
+  bins: Uint8Array,
+  o: number,
+  runVaries: Uint32Array,
+  qw: number,
+): number {
+  const { feature, right, child, leaf } = e;
+  for (;;) {
+    while (stop[a] === 0) a = child[2 * a + right[(a << 8) | bins[o + feature[a]!]!]!]!;
+    if (leaf[a] === 1) return a;
+    // A feature varying elsewhere but constant in this run: still one way for the whole group.
+    const g = feature[a]!;
+    if (((runVaries[qw + (g >>> 5)]! >>> (g & 31)) & 1) === 1) return a;
+    a = child[2 * a + right[(a << 8) | bins[o + g]!]!]!;
+  }
+}
+
+/**
  * walkRuns for one run of n <= 32 rows (block rows r0..r0+n-1), its groups as bit masks of its rows: at a split on
  * a feature varying in the run, every row's direction is looked up without a branch and the group's mask parts in
  * two (instead of partitioning row indices, a branch per row that the CPU mispredicts about half the time); a
@@ -254,15 +270,7 @@ function walkRunMask(
   stack[sp++] = all;
   while (sp > 0) {
     let m = stack[--sp]!;
-    let a = stack[--sp]!;
-    for (;;) {
-      while (stop[a] === 0) a = child[2 * a + right[(a << 8) | bins[o + feature[a]!]!]!]!;
-      if (leaf[a] === 1) break;
-      // A feature varying elsewhere but constant in this run: still one way for the whole group.
-      const g = feature[a]!;
-      if (((runVaries[qw + (g >>> 5)]! >>> (g & 31)) & 1) === 1) break;
-      a = child[2 * a + right[(a << 8) | bins[o + g]!]!]!;
-    }
+    const a = descend(e, stop, stack[--sp]!, bins, o, runVaries, qw);
     if (leaf[a] === 1) {
       const v = value[a]!;
       if (m === all) for (let r = r0; r < r0 + n; r++) acc[r] += v;
