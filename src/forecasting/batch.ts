@@ -139,15 +139,14 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
   try {
     // Every partition's panel in one read of `daily` (the DuckDB step; see loadPartitionPanels), before any
     // computation: the pipeline below overlaps each partition's computation with the previous one's write.
-    const t1 = performance.now();
-    const c1 = cpuSeconds();
-    const panels = await loadPartitionPanels(wh, {
-      end: origin + model.settings.plannedDays,
-      dataEnd: ctx.dataEnd,
-      partitions: work.map((k) => todo[k]!),
-    });
-    const loadS = (performance.now() - t1) / 1000;
-    const loadCpu = cpuSeconds() - c1;
+    const read = await timed(() =>
+      loadPartitionPanels(wh, {
+        end: origin + model.settings.plannedDays,
+        dataEnd: ctx.dataEnd,
+        partitions: work.map((k) => todo[k]!),
+      }),
+    );
+    const panels = read.value;
     const allSeries = panels.reduce((s, p) => s + p.daily.storeId.length, 0);
     const load = async (w: number): Promise<Loaded> => {
       const p = panels[w]!;
@@ -160,8 +159,8 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
         daily: p.daily,
         planned: p.planned,
         series: activeSeries(p.daily, cutoff),
-        seconds: share * loadS,
-        cpu: share * loadCpu,
+        seconds: share * read.seconds,
+        cpu: share * read.cpu,
       };
     };
     // The stage worker starts (it loads its code and a DuckDB sink) while the first partitions are computed (not
@@ -193,34 +192,26 @@ export async function forecastJob(wh: Warehouse, o: ForecastJobOptions): Promise
       const ins = inserting;
       if (!ins) return;
       inserting = null;
-      const t2 = performance.now();
-      const c2 = cpuSeconds();
-      const rows = await ins.write.finish();
-      const c = ins.c;
-      results[c.index] = written(
-        c,
-        rows,
-        ins.t + (performance.now() - t2) / 1000,
-        ins.cpu + cpuSeconds() - c2,
-      );
-      await o.afterPartition?.(c.dc);
+      const done = await timed(() => ins.write.finish());
+      results[ins.c.index] = written(ins.c, done.value, ins.t + done.seconds, ins.cpu + done.cpu);
+      await o.afterPartition?.(ins.c.dc);
     };
     // The rows staged last time: their transaction opened and INSERT started.
     const startInsert = async () => {
       const st = staging;
       if (!st) return;
       staging = null;
-      const t2 = performance.now();
-      const c2 = cpuSeconds();
-      const write = await startPartitionWrite(wh, {
-        origin,
-        modelVersion: o.modelVersion,
-        runId: o.runId,
-        dc: st.c.dc,
-        createdAt: now(),
-        staged: await st.staged,
-      });
-      inserting = { c: st.c, write, t: (performance.now() - t2) / 1000, cpu: cpuSeconds() - c2 };
+      const started = await timed(async () =>
+        startPartitionWrite(wh, {
+          origin,
+          modelVersion: o.modelVersion,
+          runId: o.runId,
+          dc: st.c.dc,
+          createdAt: now(),
+          staged: await st.staged,
+        }),
+      );
+      inserting = { c: st.c, write: started.value, t: started.seconds, cpu: started.cpu };
     };
     // The running partition completed (its boosters joined) and its rows sent to the stager.
     const stageRunning = async () => {
@@ -351,31 +342,32 @@ async function startCompute(
   background: boolean,
 ): Promise<Started> {
   const model = o.model;
-  const t1 = performance.now();
-  const c1 = cpuSeconds();
   const timings: Record<string, number> = {};
-  const pending = await model.startPredict(
-    { daily: l.daily, calendar: ctx.calendar, settings: model.settings, weather: ctx.weather },
-    origin,
-    horizon,
-    { series: l.series, threads: o.threads, timings, background },
+  const started = await timed(() =>
+    model.startPredict(
+      { daily: l.daily, calendar: ctx.calendar, settings: model.settings, weather: ctx.weather },
+      origin,
+      horizon,
+      { series: l.series, threads: o.threads, timings, background },
+    ),
   );
   const features = timings.features ?? 0;
   const featuresCpu = timings.featuresCpu ?? 0;
   return {
     l,
-    pending,
-    seconds: { features, predict: (performance.now() - t1) / 1000 - features },
-    cpu: { features: featuresCpu, predict: cpuSeconds() - c1 - featuresCpu },
+    pending: started.value,
+    seconds: { features, predict: started.seconds - features },
+    cpu: { features: featuresCpu, predict: started.cpu - featuresCpu },
   };
 }
 
 /** Step 2b (JS, main thread and workers): the boosters finished (joined), crossed quantiles sorted. */
 async function finishCompute(s: Started): Promise<Computed> {
-  const t1 = performance.now();
-  const c1 = cpuSeconds();
-  const f = await s.pending.finish();
-  const crossings = fixCrossing(f);
+  const joined = await timed(async () => {
+    const f = await s.pending.finish();
+    return { f, crossings: fixCrossing(f) };
+  });
+  const { f, crossings } = joined.value;
   const l = s.l;
   return {
     dc: l.dc,
@@ -390,13 +382,13 @@ async function finishCompute(s: Started): Promise<Computed> {
     seconds: {
       load: l.seconds,
       features: s.seconds.features,
-      predict: s.seconds.predict + (performance.now() - t1) / 1000,
+      predict: s.seconds.predict + joined.seconds,
       write: 0,
     },
     cpu: {
       load: l.cpu,
       features: s.cpu.features,
-      predict: s.cpu.predict + cpuSeconds() - c1,
+      predict: s.cpu.predict + joined.cpu,
       write: 0,
     },
   };
@@ -416,8 +408,11 @@ function written(c: Computed, rows: number, seconds: number, cpu: number): Parti
   };
 }
 
-/** CPU-seconds used so far by the process (all threads). */
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
+/** fn's result with the wall seconds and the CPU-seconds (the whole process's, all threads) it took. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; cpu: number }> {
+  const t0 = performance.now();
+  const u0 = process.cpuUsage();
+  const value = await fn();
+  const u = process.cpuUsage(u0);
+  return { value, seconds: (performance.now() - t0) / 1000, cpu: (u.user + u.system) / 1e6 };
 }

@@ -11,7 +11,7 @@ import { QUANTILE_COLUMNS, QUANTILES } from "../core/quantiles.ts";
 import { RequestWorker, startReadyWorker, type WorkerReply, workerEntry } from "../core/worker-entry.ts";
 import { FileSink, type WriterTable } from "../data/table-writer.ts";
 
-/** A partition's forecasts as staging needs them (plain typed arrays: they cross to the worker as copies). */
+/** A partition's forecasts as staging needs them (plain typed arrays: copied to the worker, or moved; see stage). */
 export interface RowsToStage {
   /** Panel indices of the series written (the active ones), in write order. */
   series: Int32Array;
