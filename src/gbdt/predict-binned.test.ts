@@ -42,6 +42,18 @@ function data(n: number, seed: number, wild = false) {
 }
 
 /** Boosters of several losses fitted on one Dataset (as the production model's levels are). */
+/** Each booster's float-path predictions on the columns with the `divided` ones divided by the row's divisor. */
+function predictDivided(
+  bs: readonly Booster[],
+  cols: readonly Float32Array[],
+  d: { divisor: Float32Array; divided: Uint8Array },
+): Float64Array[] {
+  const quotients = cols.map((c, f) =>
+    d.divided[f] === 0 ? c : Float32Array.from(c, (v, r) => v / d.divisor[r]!),
+  );
+  return bs.map((b) => b.predict(quotients));
+}
+
 async function boosters(): Promise<Booster[]> {
   const { cols, y } = data(3000, 1);
   const ds = Dataset.fromColumns(cols, { label: y, categorical: [2], maxBins: 40 });
@@ -163,15 +175,8 @@ test("divided features (column / row divisor) predict as the divided columns do:
     // Constant in most groups; varying within every fifth.
     divisor[r] = groups[r]! % 5 === 0 ? 0.5 + (r % 3) : 0.25 + (groups[r]! % 7);
   }
-  const divided = Uint8Array.of(1, 0, 0, 1, 1);
-  const quotients = cols.map((c, f) => {
-    if (divided[f] === 0) return c;
-    const out = new Float32Array(n);
-    for (let r = 0; r < n; r++) out[r] = c[r]! / divisor[r]!;
-    return out;
-  });
-  const want = bs.map((b) => b.predict(quotients));
-  const divide = { divisor, divided };
+  const divide = { divisor, divided: Uint8Array.of(1, 0, 0, 1, 1) };
+  const want = predictDivided(bs, cols, divide);
   for (const [threads, gs] of [
     [1, null],
     [2, null],
@@ -237,13 +242,10 @@ test("rows of runs repeating the previous run's values (a forecast's calendar) p
       divisor[r] = 0.5 + (k % 3);
     } else divisor[r] = 0.25 + ((g + k) % 4);
   }
-  const divided = Uint8Array.of(1, 0, 0, 1, 0);
-  const quotients = cols.map((c, f) =>
-    divided[f] === 0 ? c : Float32Array.from(c, (v, r) => v / divisor[r]!),
-  );
-  const want = bs.map((b) => b.predict(quotients));
+  const divide = { divisor, divided: Uint8Array.of(1, 0, 0, 1, 0) };
+  const want = predictDivided(bs, cols, divide);
   for (const threads of [1, 2]) {
-    const got = await predictBinned(bs, cols, threads, groups, { divisor, divided });
+    const got = await predictBinned(bs, cols, threads, groups, divide);
     for (const [k, p] of got!.entries()) assert.deepEqual(p, want[k], `booster ${k}, ${threads} threads`);
   }
 });
