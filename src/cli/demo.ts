@@ -18,7 +18,7 @@ import type { SimParamsInput } from "../simulate/params.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { promote } from "../tracking/index.ts";
 import { backtestJob } from "../validation/job.ts";
-import { formatHeadline, headline } from "./backtest.ts";
+import { BACKTEST_ROW_SAMPLE, formatHeadline, headline } from "./backtest.ts";
 import { backtestPage } from "./backtest-page.ts";
 import { type CommonOptions, commandContext, withCommonOptions, withWarehouse } from "./context.ts";
 import { progressBar } from "./progress-bar.ts";
@@ -35,7 +35,7 @@ export const DEMO_CHAIN: SimParamsInput = { dcs: 2, stores: 8, products: 60, day
  * scored by the training run that follows (on the same two folds, against the baselines and the oracle).
  */
 export const DEMO_MODELS = ["seasonal_naive", "moving_quantiles", "croston_tsb"];
-const DEMO_BACKTEST = { folds: 2, bootstrap: 200, rowSample: 0.25 };
+const DEMO_BACKTEST = { folds: 2, bootstrap: 200, rowSample: BACKTEST_ROW_SAMPLE };
 
 /**
  * The demo's training run: the full pipeline (two outer folds against the baselines, final fit, importance, error
